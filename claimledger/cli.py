@@ -1,0 +1,212 @@
+"""The ``claimledger`` command: thin click commands over the library."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from pathlib import Path
+from typing import Any, Callable
+
+import click
+
+from . import __version__
+from .errors import ClaimLedgerError, IngestError
+from .models import CLAIM_FIELDS, ExtractionResult
+
+FORMATS = ("json", "jsonl", "csv", "table")
+
+
+def registry_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--registry", "registry_files", multiple=True, type=click.Path(dir_okay=False),
+                        help="Extra party registry YAML (aliases, spokesmen, conflicts, places); repeatable.")(f)
+
+
+@click.group()
+@click.version_option(__version__, prog_name="claimledger")
+def cli() -> None:
+    """claimledger: an auditable ledger of attributed claims in conflict reporting."""
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="json", show_default=True,
+              help="Output format: json (one object per document), jsonl (one claim per line), csv, table.")
+@click.option("--date", "published", help="Publication date (YYYY-MM-DD) for every input, overriding theirs.")
+@click.option("--outlet", help="Outlet name for every input: the claimant of figures in its own voice.")
+@click.option("--max-bytes", type=int, default=50_000_000, show_default=True, help="Largest input file read.")
+@click.option("--text-column", help="CSV column / JSON field holding the report text.")
+@registry_option
+def extract(paths: tuple[str, ...], fmt: str, published: str | None, outlet: str | None, max_bytes: int,
+            text_column: str | None, registry_files: tuple[str, ...]) -> None:
+    """Extract every attributed claim from reports.
+
+    PATHS are files (text, Markdown, HTML, JSON, JSONL, CSV), directories (read recursively)
+    or - for standard input. Unreadable inputs are reported on stderr and skipped; the exit
+    status is 0 when all inputs were read, 1 when some were skipped, 2 when none could be read.
+    """
+    from .extract.pipeline import extract_documents
+    from .extract.registry import load_registry
+    from .ingest import iter_documents
+
+    registry = _load_registry(registry_files)
+    errors: list[IngestError] = []
+
+    def on_error(err: IngestError) -> None:
+        errors.append(err)
+        click.echo(f"claimledger: skipped {err.source}: {err.reason}", err=True)
+
+    try:
+        docs = iter_documents(paths, published=published, outlet=outlet, max_bytes=max_bytes,
+                              on_error=on_error, war_starts=registry.war_starts(), text_column=text_column)
+        results = list(extract_documents(_warn_dates(docs), registry=registry,
+                                         on_error=lambda e: on_error(IngestError(e.doc_id, e.reason))))
+    except ClaimLedgerError as exc:
+        raise click.ClickException(str(exc)) from exc
+    _emit(results, fmt)
+    if errors:
+        sys.exit(2 if not results else 1)
+
+
+@cli.command()
+@click.option("--gold", "gold_dir", required=True, type=click.Path(file_okay=False, exists=True),
+              help="Directory of NAME.gold.json files (SCHEMA.md format).")
+@click.option("--texts", "texts_dir", required=True, type=click.Path(file_okay=False, exists=True),
+              help="Directory holding NAME.txt (or .md, .html, .json) for each gold file.")
+@click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON (as the reference scorer).")
+@click.option("--misses/--no-misses", default=True, show_default=True, help="List missed and spurious claims.")
+@click.option("--predictions", type=click.Path(file_okay=False), help="Also write NAME.json predictions here.")
+@registry_option
+def evaluate(gold_dir: str, texts_dir: str, as_json: bool, misses: bool, predictions: str | None,
+             registry_files: tuple[str, ...]) -> None:
+    """Score extraction against gold annotations: strict and lenient P/R/F1, attribute accuracy."""
+    from .analyze.evaluate import Report, gold_files, load_gold
+    from .extract.pipeline import extract_documents
+    from .ingest import iter_documents
+
+    registry = _load_registry(registry_files)
+    report = Report()
+    try:
+        for name, path in gold_files(Path(gold_dir)):
+            gold = load_gold(path)
+            text = _text_for(Path(texts_dir), name)
+            pred: list[dict[str, Any]] = []
+            if text is not None:
+                docs = iter_documents([text], war_starts=registry.war_starts(),
+                                      on_error=lambda e: click.echo(f"claimledger: {e}", err=True))
+                pred = [c.to_dict() for r in extract_documents(docs, registry=registry) for c in r.claims]
+            else:
+                click.echo(f"claimledger: no text for {name} in {texts_dir}", err=True)
+            if predictions:
+                Path(predictions).mkdir(parents=True, exist_ok=True)
+                (Path(predictions) / f"{name}.json").write_text(json.dumps({"claims": pred}, indent=1))
+            report.add(name, gold["claims"], pred)
+    except ClaimLedgerError as exc:
+        raise click.ClickException(str(exc)) from exc
+    _print_report(report, as_json=as_json, misses=misses)
+
+
+def _text_for(texts: Path, name: str) -> str | None:
+    for ext in (".txt", ".md", ".html", ".htm", ".json", ""):
+        p = texts / f"{name}{ext}"
+        if p.is_file():
+            return str(p)
+    return None
+
+
+def _print_report(report: Any, *, as_json: bool, misses: bool) -> None:
+    summary = report.summary()
+    if as_json:
+        click.echo(json.dumps(summary, indent=1))
+        return
+    for mode in ("strict", "lenient"):
+        o = summary[mode]
+        click.echo(f"{mode:8s} P={o['precision']:.3f} R={o['recall']:.3f} F1={o['f1']:.3f} "
+                   f"(tp={o['tp']} gold={o['gold']} pred={o['pred']})")
+    click.echo("attributes on matched: " + json.dumps(summary["attributes"]))
+    if not misses:
+        return
+    for doc, c in report.missed:
+        click.echo(f"MISSED   {doc}: {_brief(c)}")
+    for doc, c in report.spurious:
+        click.echo(f"SPURIOUS {doc}: {_brief(c)}")
+    for doc, attr, g, p in report.wrong_attrs:
+        click.echo(f"ATTR     {doc}: {attr} gold={g.get(attr)!r} pred={p.get(attr)!r} in {_brief(g)}")
+
+
+def _brief(c: dict[str, Any]) -> str:
+    num = c.get("value") if c.get("qualifier") != "range" else f"{c.get('low')}-{c.get('high')}"
+    ev = c.get("evidence") or [""]
+    ev0 = ev[0]["text"] if isinstance(ev[0], dict) else ev[0]
+    return (f"{c.get('category')} {num} {c.get('subject_party')} ({c.get('subject')!r}) "
+            f"by {c.get('claimant')}/{c.get('claimant_party')} :: {ev0[:110]!r}")
+
+
+def _load_registry(files: tuple[str, ...]) -> Any:
+    from .extract.registry import load_registry
+    try:
+        return load_registry(*files)
+    except ClaimLedgerError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+def _warn_dates(docs: Any) -> Any:
+    for doc in docs:
+        for w in doc.warnings:
+            click.echo(f"claimledger: {doc.source}: {w}", err=True)
+        yield doc
+
+
+def _emit(results: list[ExtractionResult], fmt: str) -> None:
+    if fmt == "json":
+        data: Any = [r.to_dict() for r in results]
+        click.echo(json.dumps(data[0] if len(data) == 1 else data, indent=1, ensure_ascii=False))
+    elif fmt == "jsonl":
+        for r in results:
+            for c in r.claims:
+                click.echo(json.dumps({"doc_id": r.document.doc_id, "source": r.document.source, **c.to_dict()},
+                                      ensure_ascii=False))
+    elif fmt == "csv":
+        click.echo(_csv(results), nl=False)
+    else:
+        _table(results)
+
+
+def _csv(results: list[ExtractionResult]) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    w.writerow(["doc_id", "source", *CLAIM_FIELDS])
+    for r in results:
+        for c in r.claims:
+            d = c.to_dict()
+            d["evidence"] = " | ".join(e["text"] for e in d["evidence"])
+            w.writerow([r.document.doc_id, r.document.source, *(d[k] for k in CLAIM_FIELDS)])
+    return buf.getvalue()
+
+
+def _table(results: list[ExtractionResult]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    for r in results:
+        doc = r.document
+        t = Table(title=f"{doc.source} — {doc.outlet or 'unknown outlet'}, {doc.published or 'date unknown'}",
+                  show_lines=False)
+        for col in ("#", "claimant", "modality", "category", "figure", "subject (side)", "period", "place"):
+            t.add_column(col)
+        for i, c in enumerate(r.claims):
+            fig = f"{c.low}–{c.high}" if c.qualifier == "range" else (str(c.value) if c.value is not None else "vague")
+            if c.qualifier not in ("exact", "range", "vague"):
+                fig = f"{c.qualifier.replace('_', ' ')} {fig}"
+            period = c.period_kind + (f" {c.period_start or '?'}..{c.period_end or '?'}"
+                                      if c.period_start or c.period_end else "")
+            part = f" ⊂{c.part_of}" if c.part_of is not None else ""
+            t.add_row(str(i) + part, f"{c.claimant} ({c.claimant_party})", c.modality, c.category, fig,
+                      f"{c.subject} ({c.subject_party})", period, c.location or "")
+        console.print(t)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli()

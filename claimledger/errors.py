@@ -1,0 +1,49 @@
+"""The one exception tree of claimledger.
+
+    ClaimLedgerError
+    ├── ConfigError            bad settings or option values
+    ├── RegistryError          a party registry or lexicon file that cannot be used
+    ├── IngestError            an input that cannot be read (carries ``source``)
+    │   └── DropDocument       a readable input that holds no usable report (empty, binary, too big)
+    ├── ExtractionError        a failure inside extraction of one document (carries ``doc_id``)
+    └── EvaluationError        gold or prediction files that cannot be scored
+"""
+from __future__ import annotations
+
+
+class ClaimLedgerError(Exception):
+    """Root of every error claimledger raises on purpose."""
+
+
+class ConfigError(ClaimLedgerError):
+    """A setting or option value that cannot be used."""
+
+
+class RegistryError(ClaimLedgerError):
+    """A party registry, gazetteer or lexicon file that cannot be loaded."""
+
+
+class IngestError(ClaimLedgerError):
+    """An input that cannot be read; ``source`` names it, ``reason`` says why."""
+
+    def __init__(self, source: str, reason: str) -> None:
+        super().__init__(f"{source}: {reason}")
+        self.source = source
+        self.reason = reason
+
+
+class DropDocument(IngestError):
+    """A readable input that holds no usable report (empty, binary, oversized)."""
+
+
+class ExtractionError(ClaimLedgerError):
+    """Extraction failed on one document; ``doc_id`` names it."""
+
+    def __init__(self, doc_id: str, reason: str) -> None:
+        super().__init__(f"{doc_id}: {reason}")
+        self.doc_id = doc_id
+        self.reason = reason
+
+
+class EvaluationError(ClaimLedgerError):
+    """Gold or prediction files that cannot be scored."""

@@ -1,0 +1,122 @@
+"""Who asserts a figure: reporting verbs, their subjects, quotations and carried attribution."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .lexicon import Lexicon, normalize
+from .registry import Mention, Registry
+
+_CLAIMANT_KINDS = ("organ", "party")
+_GROUP_NOUNS = re.compile(
+    r"^\s*(?:military|army|armed\s+forces|forces|officials?|sources?|authorities|government|ministry|"
+    r"media|press|outlets?|channels?|officers?|spokes(?:man|woman|person)|commanders?|police|"
+    r"security\s+sources|military\s+sources|medics|doctors|hospital\s+officials|health\s+officials|"
+    r"emergency\s+services|rescuers|civil\s+defen[cs]e|state\s+media|news\s+agency|monitors?|analysts?|"
+    r"intelligence|officials\s+said)\b", re.I)
+_MEDIA_NOUNS = re.compile(r"^\s*(?:media|press|outlets?|channels?|state\s+media|news\s+agency|television|tv)\b", re.I)
+_FIRST_PERSON = re.compile(r"^(?:we|our|us|i)$", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class Attribution:
+    """A claimant as resolved for some part of a sentence (offsets relative to the sentence)."""
+
+    claimant: str
+    party: str
+    role: str
+    modality: str | None
+    verb_start: int
+    verb_end: int
+    forward: bool
+    explicit: bool = True
+
+
+class AttributionFinder:
+    """Finds reporting clauses in a sentence and resolves their subjects to claimants."""
+
+    def __init__(self, lexicon: Lexicon, registry: Registry) -> None:
+        self.lex = lexicon
+        self.registry = registry
+
+    def find(self, text: str, mentions: list[Mention], quotes: list[tuple[int, int]],
+             last: Attribution | None, counts_at: list[int]) -> list[Attribution]:
+        """Reporting clauses of ``text`` outside quotations, each with its claimant.
+
+        Args:
+            text: the sentence.
+            mentions: registry mentions in the sentence (sentence offsets).
+            quotes: quotation spans in sentence offsets.
+            last: the attribution carried from earlier sentences (for "he said", "it added").
+            counts_at: sentence offsets of the counts, to tell forward from backward scope.
+        """
+        blocked = [(m.start(), m.end()) for m in self.lex.not_reporting_re.finditer(text)]
+        out: list[Attribution] = []
+        for m in self.lex.reporting_re.finditer(text):
+            if any(s <= m.start() < e for s, e in blocked) or any(s < m.start() < e for s, e in quotes):
+                continue
+            att = self._resolve(text, m, mentions, last, counts_at)
+            if att and not any(a.verb_start <= att.verb_start < a.verb_end for a in out):
+                out.append(att)
+        return out
+
+    def _resolve(self, text: str, m: re.Match[str], mentions: list[Mention], last: Attribution | None,
+                 counts_at: list[int]) -> Attribution | None:
+        verb = normalize(m.group(0))
+        modality = self.lex.reporting_modality.get(verb)
+        modality = None if modality == "claimed" else modality
+        forward = any(c > m.end() for c in counts_at)
+        if verb in ("according to", "citing", "cited", "quoting", "per", "figures from", "data from",
+                    "figures released by", "data released by"):
+            who = self._after(text, m.end(), mentions, last, window=60)
+        else:
+            who = self._before(text, m.start(), mentions, last) or self._after(text, m.end(), mentions, last, window=25)
+        if who is None:
+            return None
+        claimant, party, role, explicit = who
+        return Attribution(claimant, party, role, modality, m.start(), m.end(), forward, explicit)
+
+    def _before(self, text: str, verb_start: int, mentions: list[Mention],
+                last: Attribution | None) -> tuple[str, str, str, bool] | None:
+        left = text[max(0, verb_start - 90):verb_start]
+        ana = None
+        for a in self.lex.anaphora_re.finditer(left):
+            ana = a
+        near = [x for x in mentions if x.end <= verb_start and verb_start - x.end <= 90
+                and x.kind in (*_CLAIMANT_KINDS, "demonym")]
+        near = [x for x in near if x.kind != "demonym" or _GROUP_NOUNS.match(text[x.end:])]
+        best = near[-1] if near else None
+        if ana and last and (best is None or ana.start() + max(0, verb_start - 90) > best.end):
+            gap = left[ana.end():]
+            if len(gap.split()) <= 3 and not re.search(r"[.;]", gap):
+                return last.claimant, last.party, last.role, False
+        if best is None:
+            return None
+        gap = text[best.end:verb_start]
+        if re.search(r"[.;]|\b(?:that|which|who|when|after|while|because|as)\b", gap) and len(gap.split()) > 2:
+            return None
+        return self._claimant_of(text, best)
+
+    def _after(self, text: str, pos: int, mentions: list[Mention], last: Attribution | None,
+               *, window: int) -> tuple[str, str, str, bool] | None:
+        for x in mentions:
+            if pos <= x.start <= pos + window and x.kind in (*_CLAIMANT_KINDS, "demonym"):
+                if x.kind == "demonym" and not _GROUP_NOUNS.match(text[x.end:]):
+                    continue
+                return self._claimant_of(text, x)
+        ana = self.lex.anaphora_re.match(text, pos + len(text[pos:]) - len(text[pos:].lstrip()))
+        if ana and last:
+            return last.claimant, last.party, last.role, False
+        return None
+
+    def _claimant_of(self, text: str, x: Mention) -> tuple[str, str, str, bool]:
+        party = x.party or "other"
+        if x.kind == "demonym":
+            noun = _GROUP_NOUNS.match(text[x.end:])
+            name = (x.text + (noun.group(0) if noun else "")).strip()
+            if noun and _MEDIA_NOUNS.match(noun.group(0)):
+                return name, "media", "media", True
+            return name, party, "officials", True
+        if x.kind == "party" and self.registry.kind_of(party) != "belligerent":
+            return x.text.strip(), party, party, True
+        return re.sub(r"['’]s$", "", x.text.strip()), party, x.role, True

@@ -1,0 +1,53 @@
+"""What a document is about: its parties, its war, and whom an unnamed enemy is."""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+
+from .registry import Conflict, Mention, Registry
+
+
+@dataclass
+class DocumentContext:
+    """Registry mentions of the whole document and what follows from them."""
+
+    registry: Registry
+    mentions: list[Mention]
+    published: date | None
+    party_weight: Counter[str] = field(default_factory=Counter)
+
+    def __post_init__(self) -> None:
+        for m in self.mentions:
+            for p in self._parties_of(m):
+                self.party_weight[p] += 1
+
+    def _parties_of(self, m: Mention) -> list[str]:
+        if m.kind == "place" and m.party:
+            return [p for p, e in self.registry.parties.items() if m.party in e.get("homelands", [])] + [m.party]
+        return [m.party] if m.party else []
+
+    def conflict_for(self, *parties: str | None) -> Conflict | None:
+        """The war the given parties (else the document) are in, chosen by mentions."""
+        cands = self.registry.conflicts_of(parties) or self.registry.conflicts
+        scored = [(self.party_weight[c.sides[0]] * self.party_weight[c.sides[1]],
+                   self.party_weight[c.sides[0]] + self.party_weight[c.sides[1]], -i, c)
+                  for i, c in enumerate(cands)]
+        if not scored:
+            return None
+        best = max(scored, key=lambda t: t[:3])
+        return best[3] if best[1] > 0 else None
+
+    def enemy_of(self, party: str | None, local: list[Mention] = ()) -> str | None:  # type: ignore[assignment]
+        """The enemy of ``party`` here: the one its sentence, else the document, names most."""
+        enemies = self.registry.enemies_of(party)
+        if len(enemies) <= 1:
+            return enemies[0] if enemies else None
+        near = Counter(p for m in local for p in self._parties_of(m))
+        return max(enemies, key=lambda e: (near[e], self.party_weight[e], -enemies.index(e)))
+
+    def war_start(self, *parties: str | None) -> tuple[date | None, tuple[tuple[tuple[str, ...], str], ...]]:
+        c = self.conflict_for(*parties)
+        if c is None:
+            return None, ()
+        return (date.fromisoformat(c.began) if c.began else None), c.events

@@ -1,0 +1,142 @@
+"""Find counts in a sentence: digits, number words, ranges and vague counts, with qualifiers.
+
+Only the surface form is decided here (value, bounds, qualifier, span). Whether a count is a
+claim (a counted noun, a trigger) is decided by the caller.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .lexicon import Lexicon
+
+_UNITS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+    "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
+    "seventy": 70, "eighty": 80, "ninety": 90,
+}
+_SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
+_DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_WORD = "|".join(sorted([*_UNITS, *_SCALES, "dozen"], key=len, reverse=True))
+_ATOM = rf"(?:{_DIGITS}|(?:{_WORD})(?![\w]))"
+_SEP = r"(?:\s+and\s+|\s*-\s*(?=(?:{w})\b)|\s+(?=(?:{w}|dozen)\b))".format(w="|".join(_SCALES) + "|" + "|".join(k for k in _UNITS if _UNITS[k] < 10))
+# A count: optional article before dozen/hundred/thousand, then atoms joined by spaces, hyphens, "and".
+_COUNT = rf"(?:\ba\s+(?=(?:dozen|hundred|thousand|million)\b))?{_ATOM}(?:{_SEP}{_ATOM})*"
+_RANGE_JOIN = r"\s*(?:-|–|—|to|or)\s*"
+MONTHS = ("january february march april may june july august september october november december "
+          "jan feb mar apr jun jul aug sep sept oct nov dec").split()
+_MONTH_RE = re.compile(r"\b(?:%s)\.?\s*$" % "|".join(MONTHS), re.I)
+_MONTH_AFTER_RE = re.compile(r"^\s*(?:%s)\b" % "|".join(MONTHS), re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class Count:
+    """A count found in a sentence; offsets are relative to the sentence."""
+
+    start: int
+    end: int
+    value: int | None
+    qualifier: str
+    low: int | None = None
+    high: int | None = None
+    text: str = ""
+
+
+def words_to_int(text: str) -> int | None:
+    """Value of a count written in digits and/or words ("2.1 million", "two thousand and 367").
+
+    Returns None when the text is not a count.
+    """
+    tokens = re.findall(rf"{_DIGITS}|[a-z]+", text.lower().replace(",", ",")) or []
+    total, current, seen = 0.0, 0.0, False
+    for tok in tokens:
+        if tok in ("a", "and"):
+            if tok == "a":
+                current = max(current, 1.0)
+            continue
+        if re.fullmatch(_DIGITS, tok):
+            current += float(tok.replace(",", "")); seen = True
+        elif tok in _UNITS:
+            current += _UNITS[tok]; seen = True
+        elif tok == "dozen":
+            current = (current or 1.0) * 12; seen = True
+        elif tok == "hundred":
+            current = (current or 1.0) * 100; seen = True
+        elif tok in _SCALES:
+            total += (current or 1.0) * _SCALES[tok]; current = 0.0; seen = True
+        else:
+            return None
+    return int(round(total + current)) if seen else None
+
+
+class CountFinder:
+    """Finds counts and their qualifiers with regexes compiled once from the lexicon."""
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        quals = sorted(((p, q) for q, ps in lexicon.qualifiers.items() for p in ps), key=lambda x: -len(x[0]))
+        self._qualifier_of = {p.lower(): q for p, q in quals}
+        qual_alt = "|".join(re.escape(p) for p, _ in quals)
+        self._qual_re = re.compile(rf"(?:^|(?<=[\s(\"“']))({qual_alt})\s+$", re.I)
+        vague_alt = "|".join(re.escape(v) for v in sorted(lexicon.vague_counts, key=len, reverse=True))
+        self._vague_re = re.compile(rf"\b(?:{vague_alt})\b(?:\s+of\b)?", re.I)
+        self._range_re = re.compile(
+            rf"(?:\bbetween\s+({_COUNT})\s+and\s+({_COUNT}))|(?:\bfrom\s+({_COUNT})\s+to\s+({_COUNT}))"
+            rf"|(?<![\w.,])({_COUNT}){_RANGE_JOIN}({_COUNT})(?![\w,]*\d)", re.I)
+        self._count_re = re.compile(rf"(?<![\w$€£₪#.,:/-])({_COUNT})(?![\w%°$]|[.,:]\d|-\d)", re.I)
+        self._bad_prefix = re.compile(
+            r"(?:^|[\s(\"“'])(?:%s)\s*$" % "|".join(re.escape(p) for p in lexicon.non_count_prefixes), re.I)
+
+    def find(self, sentence: str) -> list[Count]:
+        """All counts in ``sentence``, left to right, ranges and vague counts included."""
+        found: list[Count] = []
+        taken: list[tuple[int, int]] = []
+        for m in self._range_re.finditer(sentence):
+            c = self._range(sentence, m)
+            if c:
+                found.append(c); taken.append((m.start(), m.end()))
+        for m in self._count_re.finditer(sentence):
+            if any(s <= m.start() < e for s, e in taken):
+                continue
+            c = self._single(sentence, m.start(1), m.end(1))
+            if c:
+                found.append(c); taken.append((c.start, c.end))
+        for m in self._vague_re.finditer(sentence):
+            if not any(s <= m.start() < e or m.start() <= s < m.end() for s, e in taken):
+                found.append(Count(m.start(), m.end(), None, "vague", text=m.group(0)))
+        return sorted(found, key=lambda c: c.start)
+
+    def _range(self, s: str, m: re.Match[str]) -> Count | None:
+        a, b = [g for g in m.groups() if g is not None][:2]
+        lo, hi = words_to_int(a), words_to_int(b)
+        if lo is None or hi is None or not lo < hi or self._is_date_or_code(s, m.start(), m.end()):
+            return None
+        if re.search(r"\bor\b", m.group(0), re.I) and hi > lo * 3:
+            return None
+        return Count(m.start(), m.end(), None, "range", lo, hi, m.group(0))
+
+    def _single(self, s: str, start: int, end: int) -> Count | None:
+        text = s[start:end]
+        if text.lower() in ("one", "a dozen") and re.match(r"\s+of\s+(?:the|its|their|his|her|them|those)\b", s[end:], re.I):
+            return None  # "one of the soldiers" is an individual, not a count
+        value = words_to_int(text)
+        if value is None or value == 0 or self._is_date_or_code(s, start, end):
+            return None
+        if re.fullmatch(r"(?:19|20)\d\d", text):
+            return None  # a year
+        qualifier, qstart = "exact", start
+        q = self._qual_re.search(s[:start])
+        if q:
+            qualifier, qstart = self._qualifier_of[q.group(1).lower()], q.start(1)
+        return Count(qstart, end, value, qualifier, text=s[qstart:end])
+
+    def _is_date_or_code(self, s: str, start: int, end: int) -> bool:
+        before, after = s[max(0, start - 30):start], s[end:end + 25]
+        if _MONTH_RE.search(before) or _MONTH_AFTER_RE.match(after):
+            return True
+        if re.match(r"\s*(?:-|–)?\s*(?:st|nd|rd|th)\b", after) or re.match(r"[:h]\d", after):
+            return True
+        if re.match(r"-[a-z]", after, re.I) and not re.match(r"-(?:strong|odd)\b", after, re.I):
+            return True  # "two-day", "five-year-old", "24-hour"
+        return bool(self._bad_prefix.search(before))

@@ -1,0 +1,364 @@
+"""Extraction of every attributed claim in a document: the library entry points.
+
+Pass 1 reads each sentence (candidates, reporting clauses, quotations); pass 2 settles each
+candidate's claimant, side, period and place with what the whole document says; then claims
+repeated in the document are merged and breakdowns linked to their totals.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Callable, Iterable, Iterator
+
+from ..errors import ClaimLedgerError, ExtractionError
+from ..models import Claim, Document, Evidence, ExtractionResult
+from .attribution import Attribution, AttributionFinder
+from .claims import Candidate, CandidateFinder
+from .context import DocumentContext
+from .lexicon import Lexicon, default_lexicon
+from .merge import link_breakdowns, merge_duplicates
+from .periods import TimeRef, find_times
+from .places import locate
+from .registry import Mention, Registry, load_registry
+from .sentences import Sentence, quote_spans, split_sentences
+from .subjects import find_actor, resolve_subject_party
+
+log = logging.getLogger(__name__)
+_LOSSES = {"killed", "wounded", "casualties", "captured", "missing", "equipment_destroyed",
+           "aircraft_downed", "buildings_destroyed"}
+_REPORTING_ROLES = {"health": "reported", "media": "reported", "UN": "reported", "NGO": "reported",
+                    "analyst": "estimated"}
+
+
+@dataclass
+class _SentenceInfo:
+    sentence: Sentence
+    mentions: list[Mention]
+    quotes: list[tuple[int, int]]
+    candidates: list[Candidate]
+    attributions: list[Attribution]
+    statement_date: date | None = None
+
+
+@dataclass
+class _Draft:
+    """A claim being assembled, before merging."""
+
+    cand: Candidate
+    att: Attribution
+    how: str
+    subject_party: str = "unknown"
+    side_how: str = ""
+    time: TimeRef | None = None
+    place_name: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    modality: str = "claimed"
+    part_of: int | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+class Extractor:
+    """Extracts claims from documents with one registry and lexicon (build once, reuse)."""
+
+    def __init__(self, registry: Registry | None = None, lexicon: Lexicon | None = None) -> None:
+        self.registry = registry or load_registry()
+        self.lexicon = lexicon or default_lexicon()
+        people = [n for p in self.registry.parties.values() for n in p["names"] if n[:1].isupper() and n.endswith("s")]
+        self.candidates = CandidateFinder(self.lexicon, people_words=people)
+        self.attributions = AttributionFinder(self.lexicon, self.registry)
+
+    def extract(self, doc: Document) -> list[Claim]:
+        """All claims of ``doc``, in order of first evidence."""
+        published = _iso(doc.published)
+        mentions = self.registry.mentions(doc.text)
+        ctx = DocumentContext(self.registry, mentions, published)
+        infos = self._read_sentences(doc.text, mentions)
+        drafts = self._draft_claims(infos, ctx, doc, published)
+        return self._finish(drafts, doc)
+
+    # -- pass 1 ---------------------------------------------------------------------------------
+    def _read_sentences(self, text: str, mentions: list[Mention]) -> list[_SentenceInfo]:
+        quotes = quote_spans(text)
+        infos: list[_SentenceInfo] = []
+        last: Attribution | None = None
+        for s in split_sentences(text):
+            local = [_shift(m, -s.start) for m in mentions if s.start <= m.start < s.end]
+            q = [(max(a, s.start) - s.start, min(b, s.end) - s.start) for a, b in quotes if a < s.end and b > s.start]
+            cands = self.candidates.find(s)
+            atts = self.attributions.find(s.text, local, q, last, [c.count.start for c in cands])
+            if atts:
+                last = atts[-1]
+            infos.append(_SentenceInfo(s, local, q, cands, atts))
+        return infos
+
+    # -- pass 2 ---------------------------------------------------------------------------------
+    def _draft_claims(self, infos: list[_SentenceInfo], ctx: DocumentContext, doc: Document,
+                      published: date | None) -> list[_Draft]:
+        outlet = self._outlet_attribution(doc)
+        statement_dates = self._statement_dates(infos, ctx, published)
+        contexts: dict[str, _Draft] = {}
+        drafts: list[_Draft] = []
+        for i, info in enumerate(infos):
+            for cand in info.candidates:
+                att, how = self._attribute(cand, i, infos, outlet)
+                d = _Draft(cand, att, how)
+                anchor = statement_dates.get(att.claimant) or statement_dates.get(att.party) or published
+                self._settle_side(d, info, ctx, drafts)
+                self._settle_time(d, info, ctx, anchor, contexts.get(att.claimant))
+                self._settle_place(d, info, contexts.get(att.claimant))
+                d.modality = self._modality(d)
+                if att.claimant not in contexts and att is not outlet:
+                    contexts[att.claimant] = d
+                drafts.append(d)
+        return drafts
+
+    def _attribute(self, cand: Candidate, i: int, infos: list[_SentenceInfo],
+                   outlet: Attribution) -> tuple[Attribution, str]:
+        info = infos[i]
+        pos = cand.count.start
+        quote = next(((a, b) for a, b in info.quotes if a <= pos < b), None)
+        if quote:
+            att = self._quote_attribution(cand, i, infos)
+            if att:
+                return att, "quote"
+        fwd = [a for a in info.attributions if a.forward and a.verb_end <= pos]
+        if fwd:
+            return fwd[-1], "sentence"
+        back = [a for a in info.attributions if a.verb_start >= cand.count.end]
+        if back:
+            return back[0], "sentence"
+        if info.attributions:
+            return info.attributions[-1], "sentence"
+        for j in range(i - 1, -1, -1):
+            prev = infos[j]
+            if prev.sentence.paragraph != info.sentence.paragraph:
+                break
+            if prev.attributions:
+                return prev.attributions[-1], "paragraph"
+        return outlet, "outlet"
+
+    def _quote_attribution(self, cand: Candidate, i: int, infos: list[_SentenceInfo]) -> Attribution | None:
+        """The speaker of a quotation: the reporting clause right after it ends, or before it opens."""
+        abs_pos = infos[i].sentence.start + cand.count.start
+        for j in range(i, min(i + 6, len(infos))):
+            info = infos[j]
+            s0 = info.sentence.start
+            closing = [b for a, b in info.quotes if a + s0 <= abs_pos or j > i]
+            if not closing:
+                continue
+            after = [a for a in info.attributions if a.verb_start >= min(closing)]
+            if after:
+                return after[0]
+            if any(b < len(info.sentence.text) - 1 for b in closing):
+                break
+        for j in range(i, max(i - 6, -1), -1):
+            before = [a for a in infos[j].attributions if infos[j].sentence.start + a.verb_end <= abs_pos]
+            if before:
+                return before[-1]
+        return None
+
+    def _outlet_attribution(self, doc: Document) -> Attribution:
+        name = doc.outlet or "unknown outlet"
+        found = self.registry.candidates(name) if doc.outlet else []
+        organ = next((m for m in found if m.kind in ("organ", "party")), None)
+        party = organ.party if organ and organ.party else "media"
+        role = organ.role if organ else "media"
+        return Attribution(name, party, role, None, 0, 0, True, explicit=False)
+
+    def _statement_dates(self, infos: list[_SentenceInfo], ctx: DocumentContext,
+                         published: date | None) -> dict[str, date]:
+        """The date each claimant made its statement, where a sentence says it ("said on Monday")."""
+        out: dict[str, date] = {}
+        for info in infos:
+            if not info.attributions or published is None:
+                continue
+            for t in find_times(info.sentence.text, published):
+                if t.statement and t.period_start and t.period_start <= published:
+                    near = min(info.attributions, key=lambda a: abs(a.verb_start - t.start))
+                    out.setdefault(near.claimant, t.period_start)
+                    out.setdefault(near.party, t.period_start)
+                    info.statement_date = t.period_start
+        return out
+
+    def _settle_side(self, d: _Draft, info: _SentenceInfo, ctx: DocumentContext, drafts: list[_Draft]) -> None:
+        cand = d.cand
+        counted = [(c.count.start, c.subject_span[1]) for c in info.candidates if c.subject_span[1]]
+        actor = find_actor(cand, info.mentions, counted)
+        if actor is None and cand.trigger and not cand.passive and _first_person_actor(cand):
+            actor = Mention(0, 0, "we", "party", d.att.party, d.att.party)
+        previous = self._parent_of(d, info, drafts)
+        if cand.breakdown == "of_them" and previous is not None:
+            cand.category = previous.cand.category
+            cand.subject = cand.subject or previous.cand.subject
+            cand.noun_classes = cand.noun_classes or previous.cand.noun_classes
+        belligerent = self.registry.kind_of(d.att.party) == "belligerent"
+        side = resolve_subject_party(cand, mentions=info.mentions, claimant_party=d.att.party,
+                                     claimant_belligerent=belligerent, actor=actor, ctx=ctx,
+                                     previous=previous.subject_party if previous else None)
+        d.subject_party, d.side_how = side.party, side.how
+        if cand.breakdown and previous is not None:
+            d.part_of = drafts.index(previous)
+
+    def _parent_of(self, d: _Draft, info: _SentenceInfo, drafts: list[_Draft]) -> _Draft | None:
+        noun = d.cand.subject.split()[-1].lower() if d.cand.subject else ""
+        if not (d.cand.breakdown or noun == "others") or not drafts:
+            return None
+        for prev in reversed(drafts):
+            if prev.cand.sentence.index < info.sentence.index - 1:
+                break
+            if prev.cand.category and prev.cand.count.value != d.cand.count.value:
+                return prev
+        return None
+
+    def _settle_time(self, d: _Draft, info: _SentenceInfo, ctx: DocumentContext, anchor: date | None,
+                     statement: _Draft | None) -> None:
+        war_start, events = ctx.war_start(d.att.party, d.subject_party)
+        times = [t for t in find_times(info.sentence.text, anchor, war_start=war_start, events=events)
+                 if not t.statement]
+        pos = d.cand.count.start
+        if times:
+            d.time = min(times, key=lambda t: (abs(t.start - pos) if t.start >= pos else abs(t.end - pos) + 10))
+        elif statement is not None and statement.time is not None and d.how != "outlet":
+            d.time = statement.time
+        elif self.lexicon.cumulative_re.search(info.sentence.text):
+            d.time = TimeRef(0, 0, "cumulative", war_start, anchor)
+            d.notes.append("running total; start of the war from the registry" if war_start else "running total")
+        elif re.search(r"\benters\s+its\s+\w+\s+(?:day|week|month|year)\b", info.sentence.text, re.I):
+            d.time = TimeRef(0, 0, "cumulative", war_start, anchor)
+
+    def _settle_place(self, d: _Draft, info: _SentenceInfo, statement: _Draft | None) -> None:
+        place = locate(info.sentence.text, info.mentions, self.registry, d.cand.count.start)
+        if place:
+            d.place_name, d.lat, d.lon = place.name, place.lat, place.lon
+        elif statement is not None and d.how != "outlet":
+            d.place_name, d.lat, d.lon = statement.place_name, statement.lat, statement.lon
+
+    def _modality(self, d: _Draft) -> str:
+        if d.att.modality in ("denied", "estimated"):
+            return d.att.modality
+        if d.att.role in _REPORTING_ROLES:
+            return _REPORTING_ROLES[d.att.role]
+        kind = self.registry.kind_of(d.att.party)
+        if kind != "belligerent":
+            return "reported"
+        if d.att.modality == "acknowledged":
+            return "acknowledged"
+        if d.subject_party == d.att.party and d.cand.category in _LOSSES:
+            return "acknowledged"
+        return "claimed"
+
+    # -- output ---------------------------------------------------------------------------------
+    def _finish(self, drafts: list[_Draft], doc: Document) -> list[Claim]:
+        claims = [self._to_claim(d, doc) for d in drafts if d.cand.category]
+        index = [i for i, d in enumerate(drafts) if d.cand.category]
+        remap = {old: new for new, old in enumerate(index)}
+        claims = [c if c.part_of is None else _replace(c, part_of=remap.get(c.part_of)) for c in claims]
+        claims = merge_duplicates(claims)
+        return link_breakdowns(claims)
+
+    def _to_claim(self, d: _Draft, doc: Document) -> Claim:
+        c, t = d.cand, d.time
+        s = c.sentence
+        ev = Evidence(text=s.text, start=s.start, end=s.end)
+        return Claim(
+            claimant=d.att.claimant, claimant_party=d.att.party, modality=d.modality,
+            category=c.category or "other", value=c.count.value, qualifier=c.count.qualifier,
+            low=c.count.low, high=c.count.high, subject=c.subject or "", subject_party=d.subject_party,
+            period_kind=t.kind if t else "event",
+            period_start=t.period_start.isoformat() if t and t.period_start else None,
+            period_end=t.period_end.isoformat() if t and t.period_end else None,
+            location=d.place_name, latitude=d.lat, longitude=d.lon, evidence=(ev,),
+            confidence=_confidence(d), part_of=d.part_of, notes="; ".join(d.notes) or None,
+            doc_id=doc.doc_id)
+
+
+def _confidence(d: _Draft) -> float:
+    score = 0.55
+    score += {"sentence": 0.15, "quote": 0.12, "paragraph": 0.05, "outlet": 0.08}.get(d.how, 0)
+    score += 0.1 if d.cand.subject and not d.cand.implicit_subject else 0
+    score += 0.1 if d.cand.trigger and not d.cand.passive else 0.05 if d.cand.trigger else 0
+    score -= 0.15 if d.subject_party == "unknown" else 0
+    return round(max(0.05, min(0.99, score)), 2)
+
+
+def _first_person_actor(c: Candidate) -> bool:
+    text = c.sentence.text[max(0, c.trigger_span[0] - 40):c.trigger_span[0]]
+    return bool(re.search(r"\b(?:we|our|its|their)\b[^,;]*$", text, re.I))
+
+
+def _shift(m: Mention, delta: int) -> Mention:
+    return Mention(m.start + delta, m.end + delta, m.text, m.kind, m.party, m.name, m.role, m.place)
+
+
+def _replace(c: Claim, **kw: object) -> Claim:
+    from dataclasses import replace
+    return replace(c, **kw)  # type: ignore[arg-type]
+
+
+def _iso(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+_DEFAULT: dict[str, Extractor] = {}
+
+
+def _extractor(registry: Registry | None) -> Extractor:
+    if registry is not None:
+        return Extractor(registry)
+    if "x" not in _DEFAULT:
+        _DEFAULT["x"] = Extractor()
+    return _DEFAULT["x"]
+
+
+def extract(text: str, *, published: str | None = None, outlet: str | None = None,
+            registry: Registry | None = None) -> list[Claim]:
+    """Every attributed claim in ``text``.
+
+    Args:
+        text: the report (plain text or Markdown as the seeds look).
+        published: the report's date (ISO); relative periods stay unresolved without it.
+        outlet: who published the report: the claimant of figures stated in its own voice.
+        registry: a party registry (default: the shipped one).
+
+    Returns:
+        The claims in order of their first evidence.
+    """
+    from ..ingest import read_text
+    ex = _extractor(registry)
+    doc = read_text(text, published=published, outlet=outlet, war_starts=ex.registry.war_starts())
+    return ex.extract(doc)
+
+
+def extract_documents(docs: Iterable[Document], *, registry: Registry | None = None,
+                      on_error: Callable[[ExtractionError], None] | None = None) -> Iterator[ExtractionResult]:
+    """Extract claims from each document, lazily; a failing document goes to ``on_error``.
+
+    Args:
+        docs: documents, e.g. from :func:`claimledger.ingest.iter_documents`.
+        registry: a party registry (default: the shipped one).
+        on_error: called with an :class:`ExtractionError` for a document that fails (default: raise).
+    """
+    ex = _extractor(registry)
+    for doc in docs:
+        try:
+            yield ExtractionResult(document=doc, claims=tuple(ex.extract(doc)))
+        except ClaimLedgerError:
+            raise
+        except Exception as exc:  # a bug on one document must not end the batch
+            err = ExtractionError(doc.doc_id, f"{type(exc).__name__}: {exc}")
+            if on_error is None:
+                raise err from exc
+            log.exception("extraction failed on %s", doc.doc_id)
+            on_error(err)
+
+
+def extract_batch(docs: list[Document], registry_files: tuple[str, ...] = ()) -> list[ExtractionResult]:
+    """Pure batch function for worker processes and Dask partitions."""
+    registry = load_registry(*registry_files) if registry_files else None
+    return list(extract_documents(docs, registry=registry))

@@ -1,0 +1,82 @@
+"""Split a document into paragraphs, sentences and quotations, keeping character offsets."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_ABBREV = {"mr", "mrs", "ms", "dr", "prof", "gen", "lt", "col", "maj", "sgt", "capt", "cpl", "pvt",
+           "adm", "brig", "st", "no", "nos", "vs", "approx", "est", "inc", "ltd", "co", "jr", "sr",
+           "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+           "u.s", "u.k", "u.n", "e.g", "i.e", "a.m", "p.m", "rep", "sen", "gov", "fig", "al"}
+_BOUNDARY = re.compile(r"[.!?]+[\"”’')\]]*(?=\s+[\"“‘'(\[]?[A-Z0-9])|\n")
+_PARA = re.compile(r"\n[ \t]*\n")
+_DATELINE = re.compile(
+    r"[ \t]*[A-Z][A-Za-z .'’-]{1,40},\s+(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:,\s*\d{4})?|\d{1,2}\s+[A-Z][a-z]{2,8})"
+    r"\s*(?:\([^)\n]{1,30}\))?\s*(?:--|—|–|-)+")
+_QUOTE = re.compile(r"“[^”]*(?:”|$)|\"[^\"\n]*(?:\"|$)", re.M)
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """A sentence of the document: ``text == document[start:end]``."""
+
+    start: int
+    end: int
+    text: str
+    paragraph: int
+    index: int
+
+
+def split_paragraphs(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each paragraph: blocks separated by blank lines."""
+    spans, pos = [], 0
+    for m in _PARA.finditer(text):
+        spans.append((pos, m.start()))
+        pos = m.end()
+    spans.append((pos, len(text)))
+    return [(s, e) for s, e in spans if text[s:e].strip()]
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """Sentences with offsets into ``text``; whitespace is trimmed from both ends."""
+    out: list[Sentence] = []
+    for p, (ps, pe) in enumerate(split_paragraphs(text)):
+        start = ps
+        dateline = _DATELINE.match(text, ps, pe)
+        if dateline:  # "KYIV, March 4 (Reuters) -" is not part of the first sentence
+            start = dateline.end()
+        for m in _BOUNDARY.finditer(text, start, pe):
+            end = m.end() if m.group(0) != "\n" else m.start()
+            if m.group(0) != "\n" and _is_abbreviation(text, m.start()):
+                continue
+            _append(out, text, start, end, p)
+            start = m.end()
+        _append(out, text, start, pe, p)
+    return out
+
+
+def quote_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each quotation, curly or straight, within one paragraph."""
+    spans = []
+    for ps, pe in split_paragraphs(text):
+        for m in _QUOTE.finditer(text, ps, pe):
+            if m.end() - m.start() > 12:
+                spans.append((m.start(), m.end()))
+    return spans
+
+
+def _append(out: list[Sentence], text: str, start: int, end: int, paragraph: int) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end - start > 1 and re.search(r"\w", text[start:end]):
+        out.append(Sentence(start, end, text[start:end], paragraph, len(out)))
+
+
+def _is_abbreviation(text: str, dot: int) -> bool:
+    m = re.search(r"([A-Za-z.]+)$", text[max(0, dot - 8):dot])
+    if not m:
+        return False
+    word = m.group(1).lower().strip(".")
+    return word in _ABBREV or (len(word) == 1 and word.isalpha())

@@ -1,0 +1,120 @@
+"""Whose losses a claim counts (``subject_party``), resolved from the text, never from code.
+
+Order of evidence: a party word inside the counted phrase ("Israeli troops", "Zionist
+soldiers", "the enemy's soldiers"); a civilian noun; a breakdown of the claim before it; for
+attacks and projectiles the side that carried them out; for losses the side that lost them or
+the enemy of the side that inflicted them; a generic toll ("people") takes its place's side.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .claims import Candidate
+from .context import DocumentContext
+from .registry import Mention
+
+_PARTY_KINDS = ("organ", "party", "demonym", "loaded")
+_OWN_LOSS = re.compile(r"^(?:lost|losing|lose|loses|mourned|mourning|buried|irrecoverable losses|irretrievable losses)$", re.I)
+_GENERIC = {"people", "persons", "person", "individuals", "lives", "victims", "bodies", "others", "residents",
+            "inhabitants", "citizens", "men", "dead", "killed", "wounded", "injured", "casualties",
+            "fatalities", "deaths", "injuries", "nationals", "families", "relatives"}
+_ENEMY_SIDE_CATEGORIES = {"aircraft_downed", "materiel_seized", "equipment_destroyed"}
+_FIRST_PERSON = re.compile(r"\b(?:we|our|us|its|their|his)\b", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class Side:
+    """A party with how it was found, for confidence and notes."""
+
+    party: str
+    how: str
+
+
+def find_actor(c: Candidate, mentions: list[Mention], counted: list[tuple[int, int]] = ()) -> Mention | None:  # type: ignore[assignment]
+    """The party doing the deed: the party word nearest before an active trigger, or "by X".
+
+    Party words inside a counted phrase (``counted`` spans: "53 Zionist soldiers") are victims,
+    not actors.
+    """
+    text = c.sentence.text
+    if c.passive:
+        agent = re.match(r"^\s*by\s+(?:the\s+)?", text[c.trigger_span[1]:])
+        if agent:
+            pos = c.trigger_span[1] + agent.end()
+            for m in mentions:
+                if pos <= m.start <= pos + 30 and m.kind in _PARTY_KINDS:
+                    return m
+        return None
+    if not c.trigger:
+        return None
+    lo, hi = c.subject_span
+    before = [m for m in mentions if m.end <= c.trigger_span[0] and not lo <= m.start < hi
+              and m.kind in _PARTY_KINDS and c.trigger_span[0] - m.end <= 120
+              and not any(a <= m.start < b for a, b in counted)]
+    return before[-1] if before else None
+
+
+def resolve_subject_party(c: Candidate, *, mentions: list[Mention], claimant_party: str,
+                          claimant_belligerent: bool, actor: Mention | None, ctx: DocumentContext,
+                          previous: str | None) -> Side:
+    """The side whose people or things ``c`` counts."""
+    named = _named_in_subject(c, mentions, claimant_party, actor, ctx)
+    if named:
+        return named
+    noun = c.subject.split()[-1].lower() if c.subject else ""
+    if "civilian" in c.noun_classes:
+        return Side("civilians", "civilian noun")
+    if c.breakdown or noun == "others":
+        if previous:
+            return Side(previous, "breakdown")
+    own = claimant_party if claimant_belligerent else None
+    actor_party = actor.party if actor else None
+    if c.category in ("attacks", "projectiles"):
+        party = actor_party or own
+        return Side(party, "actor") if party else Side("unknown", "no actor")
+    if c.trigger and _OWN_LOSS.match(c.trigger.strip()):
+        party = actor_party or own
+        return Side(party, "own loss") if party else Side("unknown", "no owner")
+    if noun in _GENERIC:
+        place = next((m for m in mentions if m.kind == "place" and m.party), None)
+        if place and not actor_party:
+            return Side(str(place.party), "place")
+    if c.category == "buildings_destroyed":
+        return Side("unknown", "building")
+    return _by_enemy(c, mentions, own, actor_party, ctx)
+
+
+def _by_enemy(c: Candidate, mentions: list[Mention], own: str | None, actor_party: str | None,
+              ctx: DocumentContext) -> Side:
+    if actor_party:
+        enemy = ctx.enemy_of(actor_party, mentions)
+        return Side(enemy, "enemy of actor") if enemy else Side("unknown", "actor without enemy")
+    if own and c.passive and c.category not in _ENEMY_SIDE_CATEGORIES:
+        return Side(own, "own loss (passive)")
+    if own:
+        enemy = ctx.enemy_of(own, mentions)
+        if enemy:
+            return Side(enemy, "enemy of claimant")
+    return Side("unknown", "unresolved")
+
+
+def _named_in_subject(c: Candidate, mentions: list[Mention], claimant_party: str,
+                      actor: Mention | None, ctx: DocumentContext) -> Side | None:
+    lo, hi = c.subject_span
+    text = c.sentence.text
+    of_x = re.match(r"^\s+(?:of|from|belonging\s+to)\s+(?:the\s+)?", text[hi:]) if hi else None
+    hi2 = hi + of_x.end() + 40 if of_x else hi
+    lo2 = c.count.end
+    inside = [m for m in mentions if (lo2 <= m.start < hi2) and m.kind in (*_PARTY_KINDS, "enemy")
+              and not (c.count.start <= m.start < c.count.end)]
+    for m in inside:
+        if m.kind == "enemy":
+            base = actor.party if actor and actor.party else claimant_party
+            enemy = ctx.enemy_of(base, mentions)
+            if enemy:
+                return Side(enemy, f"enemy term '{m.text}'")
+            continue
+        if m.party:
+            return Side(m.party, f"named '{m.text}'")
+    return None

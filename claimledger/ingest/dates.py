@@ -1,0 +1,346 @@
+"""Publication dates: metadata date strings, news datelines and year inference.
+
+``parse_date`` normalises the many shapes of metadata dates to ISO. ``find_dateline``
+reads a wire-style dateline ("KYIV, March 4 (Reuters) -") from the top of a report.
+``infer_year`` supplies the year a dateline leaves out, but only when the text itself
+allows it, and says how it did.
+"""
+from __future__ import annotations
+
+import calendar
+import email.utils
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+#: ``(war term phrases, ISO start date)`` pairs, e.g. ``((["war in Gaza"], "2023-10-07"),)``.
+WarStarts = Sequence[tuple[Sequence[str], Any]]
+
+#: How far into the text a dateline may start (characters after the first non-blank one).
+DATELINE_WINDOW = 600
+
+_MONTHS = {
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
+    "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
+}
+MONTH = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
+    r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\b\.?"
+)
+_SUFFIX = r"(?:st|nd|rd|th)?"
+_WEEKDAY = r"(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*\.?,?\s+)?"
+
+_ISO = re.compile(r"(?<!\d)(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)")
+_NUMERIC = re.compile(r"(?<!\d)(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})(?!\d)")
+_MONTH_FIRST = re.compile(
+    rf"\b{_WEEKDAY}(?P<month>{MONTH})\s+(?P<day>\d{{1,2}}){_SUFFIX},?\s+(?P<year>\d{{4}})(?!\d)",
+    re.IGNORECASE,
+)
+_DAY_FIRST = re.compile(
+    rf"(?<!\d)(?P<day>\d{{1,2}}){_SUFFIX}\s+(?:of\s+)?(?P<month>{MONTH}),?\s+(?P<year>\d{{4}})(?!\d)",
+    re.IGNORECASE,
+)
+
+_PARTICLES = "al|el|ad|ed|as|ash|at|az|ar|an|ech|es|de|del|der|di|da|du|la|le|of|on|upon|am|bin|ibn"
+_WORD = rf"(?:[A-Z][\w'’.\-]*|(?:{_PARTICLES})(?:[-'’][\w'’.\-]+)?)"
+_DATELINE = re.compile(
+    rf"^[ \t]*(?P<place>[A-Z][\w'’.\-]*(?:[ \t]{_WORD}){{0,4}}(?:,[ \t]*[A-Z][\w'’.\-]*"
+    rf"(?:[ \t]{_WORD}){{0,3}})?),[ \t]+(?P<month>{MONTH})[ \t]+(?P<day>\d{{1,2}}){_SUFFIX}"
+    r"(?:,[ \t]*(?P<year>\d{4}))?[ \t]*(?:\((?P<outlet>[^()\n]{1,40})\))?[ \t]*(?:--|[-–—:])",
+    re.MULTILINE,
+)
+
+_ORDINAL_WORDS = (
+    "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth "
+    "thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth"
+).split()
+_ORDINAL = rf"(?:\d{{1,4}}(?:st|nd|rd|th)|{'|'.join(_ORDINAL_WORDS)})"
+_UNIT = r"(?P<unit>day|week|month|year)s?"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Dateline:
+    """A dateline found at the top of a report; ``start``/``end`` index the text."""
+
+    place: str
+    month: int
+    day: int
+    year: int | None
+    outlet: str | None
+    start: int
+    end: int
+
+
+def month_number(name: str) -> int:
+    """The month number (1-12) of an English month name or abbreviation."""
+    return _MONTHS[name.strip(".")[:3].lower()]
+
+
+def _valid(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _numeric_date(s: str) -> date | None:
+    if m := _ISO.search(s):
+        return _valid(int(m[1]), int(m[2]), int(m[3]))
+    if m := _NUMERIC.search(s):
+        first, second, year = int(m[1]), int(m[2]), int(m[3])
+        return _valid(year, second, first) or _valid(year, first, second)
+    return None
+
+
+def _named_date(s: str) -> date | None:
+    m = _MONTH_FIRST.search(s) or _DAY_FIRST.search(s)
+    if m is None:
+        return None
+    return _valid(int(m["year"]), month_number(m["month"]), int(m["day"]))
+
+
+def _rfc2822_date(s: str) -> date | None:
+    try:
+        parsed = email.utils.parsedate_to_datetime(s)
+    except (TypeError, ValueError, IndexError):
+        return None
+    return parsed.date() if parsed else None
+
+
+def parse_date(s: str) -> str | None:
+    """Normalise a metadata date string to ISO ``YYYY-MM-DD``.
+
+    Understands ISO dates and datetimes (the date as written, no time-zone shift),
+    day-first numeric dates (``26/01/2024``, ``15.03.2024 22:01:18 UTC+03:00``; month
+    first only when day first is impossible), ``March 4, 2024``, ``4 March 2024``,
+    ``Mon, 04 Mar 2024 10:00:00 +0000`` (RFC 2822) and such strings with a label
+    around them ("Published on March 2, 2024").
+
+    Args:
+        s: The date string.
+
+    Returns:
+        The ISO date, or None when no valid date is found.
+    """
+    if not isinstance(s, str) or not s.strip():
+        return None
+    for parse in (_numeric_date, _named_date, _rfc2822_date):
+        found = parse(s)
+        if found is not None:
+            return found.isoformat()
+    return None
+
+
+def iter_full_dates(text: str) -> Iterator[tuple[date, str]]:
+    """Yield every fully dated mention (day, month and year) in ``text``.
+
+    Args:
+        text: Any text.
+
+    Yields:
+        ``(date, matched text)`` pairs, in no particular order.
+    """
+    for pattern in (_MONTH_FIRST, _DAY_FIRST):
+        for m in pattern.finditer(text):
+            found = _valid(int(m["year"]), month_number(m["month"]), int(m["day"]))
+            if found:
+                yield found, m[0].strip()
+    for m in _ISO.finditer(text):
+        if found := _valid(int(m[1]), int(m[2]), int(m[3])):
+            yield found, m[0]
+
+
+def find_dateline(text: str) -> Dateline | None:
+    """Find a wire-style dateline near the top of a report.
+
+    Recognises "Gaza City, November 13 (RHC)--", "KYIV, March 4 (Reuters) -",
+    "BEIRUT, Jan. 5 (AP) —" and "KHARTOUM, May 4, 2024 (AFP) -" at the start of a line
+    within the first ``DATELINE_WINDOW`` characters of the text.
+
+    Args:
+        text: The document text.
+
+    Returns:
+        The dateline, or None when there is none.
+    """
+    first = len(text) - len(text.lstrip())
+    limit = first + DATELINE_WINDOW
+    for m in _DATELINE.finditer(text, 0, limit + 120):
+        if m.start("place") >= limit:
+            break
+        day, month = int(m["day"]), month_number(m["month"])
+        year = int(m["year"]) if m["year"] else None
+        if not 1 <= day <= calendar.monthrange(year or 2024, month)[1]:
+            continue
+        outlet = m["outlet"].strip() if m["outlet"] else None
+        return Dateline(place=m["place"].strip(), month=month, day=day, year=year,
+                        outlet=outlet or None, start=m.start("place"), end=m.end())
+    return None
+
+
+def _add_months(start: date, months: int) -> date:
+    index = start.month - 1 + months
+    year, month = start.year + index // 12, index % 12 + 1
+    return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
+
+
+def _ordinal_value(word: str) -> int:
+    word = word.lower()
+    if word in _ORDINAL_WORDS:
+        return _ORDINAL_WORDS.index(word) + 1
+    return int(word[:-2])
+
+
+def _window(start: date, n: int, unit: str) -> tuple[date, date]:
+    """The ``[lo, hi)`` dates of the n-th day/week/month/year counted from ``start``."""
+    if unit in ("day", "week"):
+        step = timedelta(days=1 if unit == "day" else 7)
+        return start + step * (n - 1), start + step * n
+    months = 1 if unit == "month" else 12
+    return _add_months(start, months * (n - 1)), _add_months(start, months * n)
+
+
+_SLACK = {"day": 2, "week": 3, "month": 16, "year": 31}
+
+
+def _year_in_window(month: int, day: int, lo: date, hi: date, unit: str) -> int | None:
+    """The year that puts month/day inside ``[lo, hi)`` (or nearest to it, within slack)."""
+    best: tuple[int, int] | None = None
+    for year in range(lo.year - 1, hi.year + 2):
+        when = _valid(year, month, day)
+        if when is None:
+            continue
+        gap = 0 if lo <= when < hi else min(abs((when - lo).days), abs((when - hi).days) + 1)
+        if best is None or gap < best[0]:
+            best = (gap, year)
+    if best is None or best[0] > _SLACK[unit]:
+        return None
+    return best[1]
+
+
+def _term_index(war_starts: WarStarts) -> dict[str, date]:
+    index: dict[str, date] = {}
+    for terms, began in war_starts:
+        iso = began.isoformat()[:10] if isinstance(began, date) else parse_date(str(began))
+        if iso is None:
+            continue
+        start = date.fromisoformat(iso)
+        for term in terms:
+            key = " ".join(str(term).lower().split())
+            if key:
+                index.setdefault(key, start)
+    return index
+
+
+def _war_patterns(terms: Sequence[str]) -> list[re.Pattern[str]]:
+    alternation = "|".join(
+        r"\s+".join(map(re.escape, t.split())) for t in sorted(terms, key=len, reverse=True))
+    war = rf"(?P<war>{alternation})\b"
+    verbs = (r"(?:enters|entered|entering|enter|is\s+in|was\s+in|in|into|reaches|reached"
+             r"|marks|marked|nears|neared|approaches|approached|now\s+in)")
+    owner = r"(?:[\w'’.\-]+['’]s\s+)?"
+    return [
+        re.compile(rf"\b{war}\s+{verbs}\s+(?:its|the)\s+(?P<n>{_ORDINAL})\s+{_UNIT}\b", re.I),
+        re.compile(rf"\b(?P<n>{_ORDINAL})\s+{_UNIT}\s+(?:since\s+the\s+start\s+)?of\s+"
+                   rf"(?:the\s+|this\s+)?{owner}{war}", re.I),
+        re.compile(rf"\b(?P<unit>day|week|month|year)\s+(?P<n>\d{{1,4}})\s+of\s+"
+                   rf"(?:the\s+|this\s+)?{owner}{war}", re.I),
+    ]
+
+
+def _infer_from_war(text: str, month: int, day: int,
+                    war_starts: WarStarts) -> tuple[int, str] | None:
+    index = _term_index(war_starts)
+    if not index:
+        return None
+    for pattern in _war_patterns(list(index)):
+        for m in pattern.finditer(text):
+            n = int(m["n"]) if m["n"].isdigit() else _ordinal_value(m["n"])
+            unit = m["unit"].lower()
+            start = index[" ".join(m["war"].lower().split())]
+            if n < 1:
+                continue
+            lo, hi = _window(start, n, unit)
+            year = _year_in_window(month, day, lo, hi, unit)
+            if year is not None:
+                last = hi - timedelta(days=1)
+                phrase = " ".join(m[0].split())
+                return year, (f"year {year} inferred from \"{phrase}\" (began {start.isoformat()};"
+                              f" {unit} {n} runs {lo.isoformat()} to {last.isoformat()})")
+    return None
+
+
+def _infer_from_mentions(text: str, month: int, day: int) -> tuple[int, str] | None:
+    mentions = list(iter_full_dates(text))
+    if not mentions:
+        return None
+    latest, phrase = max(mentions)
+    for year in range(latest.year, latest.year + 2):
+        when = _valid(year, month, day)
+        if when is not None and when >= latest:
+            return year, (f"year {year} inferred from the latest full date in the text, "
+                          f"\"{phrase}\" ({latest.isoformat()}): the report is not older")
+    return None
+
+
+def infer_year(text: str, month: int, day: int, *, war_starts: WarStarts = (),
+               today: date | None = None) -> tuple[int | None, str | None]:
+    """Infer the year of a month/day (from a dateline) when the text allows it.
+
+    Two rules, in order: (a) a war-age phrase such as "as the war in Gaza enters its
+    14th month", "on the 300th day of the war" or "in the third year of the full-scale
+    invasion", whose war term is one of ``war_starts``, gives a window of dates and the
+    year that puts month/day inside it; (b) otherwise the latest fully dated mention
+    in the text ("since Oct. 7, 2023") bounds the report date from below, giving the
+    smallest year on or after it. An inferred date after ``today`` is rejected.
+
+    Args:
+        text: The document text.
+        month: The dateline month (1-12).
+        day: The dateline day of the month.
+        war_starts: ``(war term phrases, ISO start date)`` pairs, from the party registry.
+        today: The latest plausible date; defaults to the current date.
+
+    Returns:
+        ``(year, note)`` where the note says how the year was inferred, or
+        ``(None, None)`` when the text does not allow it.
+    """
+    today = today or date.today()
+    for found in (_infer_from_war(text, month, day, war_starts),
+                  _infer_from_mentions(text, month, day)):
+        if found is not None and date(found[0], month, day) <= today:
+            return found
+    return None, None
+
+
+def default_war_starts(path: str | Path | None = None) -> list[tuple[tuple[str, ...], str]]:
+    """Load ``war_starts`` pairs from the party registry (``extract/data/parties.yaml``).
+
+    Reads ``conflicts: [{id, sides, began, war_terms: [...]}]``. A missing or unreadable
+    registry, or entries without ``began`` or ``war_terms``, give no pairs.
+
+    Args:
+        path: The registry file; defaults to the packaged ``parties.yaml``.
+
+    Returns:
+        A list of ``(war terms, ISO start date)`` pairs for ``infer_year``.
+    """
+    import yaml
+
+    registry = Path(path) if path else Path(__file__).parent.parent / "extract/data/parties.yaml"
+    try:
+        data = yaml.safe_load(registry.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return []
+    conflicts = data.get("conflicts") if isinstance(data, dict) else None
+    pairs: list[tuple[tuple[str, ...], str]] = []
+    for entry in conflicts if isinstance(conflicts, list) else []:
+        if not isinstance(entry, dict):
+            continue
+        terms, began = entry.get("war_terms"), parse_date(str(entry.get("began", "")))
+        if isinstance(terms, list) and terms and began:
+            pairs.append((tuple(str(t) for t in terms), began))
+    return pairs

@@ -1,0 +1,54 @@
+"""Time expressions resolved against the statement date."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from claimledger.extract.periods import find_times
+
+ANCHOR = date(2024, 11, 13)  # a Wednesday
+WAR = date(2023, 10, 7)
+EVENTS = ((("ground operations",), "2023-10-27"),)
+
+
+@pytest.mark.parametrize("text,kind,start,end", [
+    ("over the past week", "period", "2024-11-06", "2024-11-13"),
+    ("in just two days", "period", "2024-11-12", "2024-11-13"),
+    ("on Sunday", "event", "2024-11-10", "2024-11-10"),
+    ("earlier in the day", "event", "2024-11-13", "2024-11-13"),
+    ("in the past 24 hours", "event", "2024-11-13", "2024-11-13"),
+    ("overnight", "event", "2024-11-13", "2024-11-13"),
+    ("yesterday", "event", "2024-11-12", "2024-11-12"),
+    ("between November 10-11", "period", "2024-11-10", "2024-11-11"),
+    ("between January 25 and 26, 2024", "period", "2024-01-25", "2024-01-26"),
+    ("since Oct. 7, 2023", "cumulative", "2023-10-07", "2024-11-13"),
+    ("since the war began", "cumulative", "2023-10-07", "2024-11-13"),
+    ("since it began ground operations in Gaza", "cumulative", "2023-10-27", "2024-11-13"),
+    ("so far", "cumulative", "2023-10-07", "2024-11-13"),
+    ("last month", "period", "2024-10-01", "2024-10-31"),
+    ("over the past weeks", "period", None, "2024-11-13"),
+    ("earlier this week", "event", None, None),
+    ("in March", "period", "2024-03-01", "2024-03-31"),
+])
+def test_resolution(text: str, kind: str, start: str | None, end: str | None) -> None:
+    refs = find_times(f"They said 5 soldiers were killed {text}.", ANCHOR, war_start=WAR, events=EVENTS)
+    claim_refs = [r for r in refs if not r.statement]
+    assert len(claim_refs) == 1, refs
+    r = claim_refs[0]
+    assert (r.kind, _iso(r.period_start), _iso(r.period_end)) == (kind, start, end)
+
+
+def test_statement_dates_are_told_apart() -> None:
+    refs = find_times("Fighters killed 60 soldiers over the past week, the spokesman announced on January 25.",
+                      date(2024, 1, 26))
+    assert [(r.text, r.statement) for r in refs] == [("over the past week", False), ("on January 25", True)]
+
+
+def test_no_anchor_leaves_dates_unresolved() -> None:
+    (r,) = find_times("killed 5 soldiers on Sunday", None)
+    assert (r.kind, r.period_start, r.period_end) == ("event", None, None)
+
+
+def _iso(d: date | None) -> str | None:
+    return d.isoformat() if d else None
