@@ -30,6 +30,11 @@ class Attribution:
     verb_end: int
     forward: bool
     explicit: bool = True
+    key: str = ""  # the canonical name (organ or party), to tell claimants apart
+
+    @property
+    def ident(self) -> str:
+        return self.key or self.claimant
 
 
 class AttributionFinder:
@@ -40,14 +45,14 @@ class AttributionFinder:
         self.registry = registry
 
     def find(self, text: str, mentions: list[Mention], quotes: list[tuple[int, int]],
-             last: Attribution | None, counts_at: list[int]) -> list[Attribution]:
+             history: "Discourse", counts_at: list[int]) -> list[Attribution]:
         """Reporting clauses of ``text`` outside quotations, each with its claimant.
 
         Args:
             text: the sentence.
             mentions: registry mentions in the sentence (sentence offsets).
             quotes: quotation spans in sentence offsets.
-            last: the attribution carried from earlier sentences (for "he said", "it added").
+            history: claimants and organs of earlier sentences (for "he said", "the army added").
             counts_at: sentence offsets of the counts, to tell forward from backward scope.
         """
         blocked = [(m.start(), m.end()) for m in self.lex.not_reporting_re.finditer(text)]
@@ -55,12 +60,12 @@ class AttributionFinder:
         for m in self.lex.reporting_re.finditer(text):
             if any(s <= m.start() < e for s, e in blocked) or any(s < m.start() < e for s, e in quotes):
                 continue
-            att = self._resolve(text, m, mentions, last, counts_at)
+            att = self._resolve(text, m, mentions, history, counts_at)
             if att and not any(a.verb_start <= att.verb_start < a.verb_end for a in out):
                 out.append(att)
         return out
 
-    def _resolve(self, text: str, m: re.Match[str], mentions: list[Mention], last: Attribution | None,
+    def _resolve(self, text: str, m: re.Match[str], mentions: list[Mention], last: "Discourse",
                  counts_at: list[int]) -> Attribution | None:
         verb = normalize(m.group(0))
         modality = self.lex.reporting_modality.get(verb)
@@ -73,11 +78,11 @@ class AttributionFinder:
             who = self._before(text, m.start(), mentions, last) or self._after(text, m.end(), mentions, last, window=25)
         if who is None:
             return None
-        claimant, party, role, explicit = who
-        return Attribution(claimant, party, role, modality, m.start(), m.end(), forward, explicit)
+        claimant, party, role, explicit, key = who
+        return Attribution(claimant, party, role, modality, m.start(), m.end(), forward, explicit, key)
 
     def _before(self, text: str, verb_start: int, mentions: list[Mention],
-                last: Attribution | None) -> tuple[str, str, str, bool] | None:
+                last: "Discourse") -> tuple[str, str, str, bool, str] | None:
         left = text[max(0, verb_start - 90):verb_start]
         ana = None
         for a in self.lex.anaphora_re.finditer(left):
@@ -86,10 +91,12 @@ class AttributionFinder:
                 and x.kind in (*_CLAIMANT_KINDS, "demonym")]
         near = [x for x in near if x.kind != "demonym" or _GROUP_NOUNS.match(text[x.end:])]
         best = near[-1] if near else None
-        if ana and last and (best is None or ana.start() + max(0, verb_start - 90) > best.end):
+        if ana and (best is None or ana.start() + max(0, verb_start - 90) > best.end):
             gap = left[ana.end():]
             if len(gap.split()) <= 3 and not re.search(r"[.;]", gap):
-                return last.claimant, last.party, last.role, False
+                found = last.resolve(self.lex.anaphora_roles.get(normalize(ana.group(0)), {"any"}))
+                if found:
+                    return found
         if best is None:
             return None
         gap = text[best.end:verb_start]
@@ -97,26 +104,49 @@ class AttributionFinder:
             return None
         return self._claimant_of(text, best)
 
-    def _after(self, text: str, pos: int, mentions: list[Mention], last: Attribution | None,
-               *, window: int) -> tuple[str, str, str, bool] | None:
+    def _after(self, text: str, pos: int, mentions: list[Mention], last: "Discourse",
+               *, window: int) -> tuple[str, str, str, bool, str] | None:
         for x in mentions:
             if pos <= x.start <= pos + window and x.kind in (*_CLAIMANT_KINDS, "demonym"):
                 if x.kind == "demonym" and not _GROUP_NOUNS.match(text[x.end:]):
                     continue
                 return self._claimant_of(text, x)
         ana = self.lex.anaphora_re.match(text, pos + len(text[pos:]) - len(text[pos:].lstrip()))
-        if ana and last:
-            return last.claimant, last.party, last.role, False
+        if ana:
+            return last.resolve(self.lex.anaphora_roles.get(normalize(ana.group(0)), {"any"}))
         return None
 
-    def _claimant_of(self, text: str, x: Mention) -> tuple[str, str, str, bool]:
+    def _claimant_of(self, text: str, x: Mention) -> tuple[str, str, str, bool, str]:
         party = x.party or "other"
         if x.kind == "demonym":
             noun = _GROUP_NOUNS.match(text[x.end:])
             name = (x.text + (noun.group(0) if noun else "")).strip()
             if noun and _MEDIA_NOUNS.match(noun.group(0)):
-                return name, "media", "media", True
-            return name, party, "officials", True
+                return name, "media", "media", True, name
+            return name, party, "officials", True, name
         if x.kind == "party" and self.registry.kind_of(party) != "belligerent":
-            return x.text.strip(), party, party, True
-        return re.sub(r"['’]s$", "", x.text.strip()), party, x.role, True
+            return x.text.strip(), party, party, True, x.name
+        return re.sub(r"['’]s$", "", x.text.strip()), party, x.role, True, x.name
+
+
+class Discourse:
+    """Claimants and organs named so far in a document, most recent last."""
+
+    def __init__(self, registry: Registry) -> None:
+        self.registry = registry
+        self.claimants: list[Attribution] = []
+        self.organs: list[Mention] = []
+
+    def add_sentence(self, mentions: list[Mention], attributions: list[Attribution]) -> None:
+        self.organs += [m for m in mentions if m.kind == "organ"]
+        self.claimants += attributions
+
+    def resolve(self, roles: set[str]) -> tuple[str, str, str, bool, str] | None:
+        """The latest claimant (else organ) that a word for one of ``roles`` can stand for."""
+        for a in reversed(self.claimants):
+            if "any" in roles or a.role in roles:
+                return a.claimant, a.party, a.role, False, a.ident
+        for m in reversed(self.organs):
+            if m.party and ("any" in roles or m.role in roles):
+                return m.name, m.party, m.role, False, m.name
+        return None

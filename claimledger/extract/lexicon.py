@@ -41,7 +41,7 @@ class Lexicon:
             self.non_count_prefixes: list[str] = [str(p) for p in data["non_count_prefixes"]]
             self.reporting: dict[str, list[str]] = data["reporting"]
             self.not_reporting: list[str] = data["not_reporting"]
-            self.anaphora: list[str] = data["anaphora"]
+            self.anaphora: dict[str, list[str]] = data["anaphora"]
             self.breakdown_markers: list[str] = data["breakdown_markers"]
             self.cumulative_cues: list[str] = data["cumulative_cues"]
         except (KeyError, TypeError) as exc:
@@ -62,7 +62,11 @@ class Lexicon:
         self.reporting_modality = {_norm(w): m for w, m in reporting}
         self.reporting_re = phrase_regex([w for w, _ in reporting])
         self.not_reporting_re = phrase_regex(self.not_reporting)
-        self.anaphora_re = phrase_regex(self.anaphora)
+        self.anaphora_re = phrase_regex([w for ws in self.anaphora.values() for w in ws])
+        self.anaphora_roles: dict[str, set[str]] = {}
+        for role, words in self.anaphora.items():
+            for w in words:
+                self.anaphora_roles.setdefault(_norm(w), set()).add(role)
         self.breakdown_re = phrase_regex(self.breakdown_markers)
         self.cumulative_re = phrase_regex(self.cumulative_cues)
 

@@ -14,7 +14,7 @@ from typing import Callable, Iterable, Iterator
 
 from ..errors import ClaimLedgerError, ExtractionError
 from ..models import Claim, Document, Evidence, ExtractionResult
-from .attribution import Attribution, AttributionFinder
+from .attribution import Attribution, AttributionFinder, Discourse
 from .claims import Candidate, CandidateFinder
 from .context import DocumentContext
 from .lexicon import Lexicon, default_lexicon
@@ -69,6 +69,7 @@ class Extractor:
         people = [n for p in self.registry.parties.values() for n in p["names"] if n[:1].isupper() and n.endswith("s")]
         self.candidates = CandidateFinder(self.lexicon, people_words=people)
         self.attributions = AttributionFinder(self.lexicon, self.registry)
+        self.belligerents = frozenset(p for p in self.registry.parties if self.registry.kind_of(p) == "belligerent")
 
     def extract(self, doc: Document) -> list[Claim]:
         """All claims of ``doc``, in order of first evidence."""
@@ -83,14 +84,13 @@ class Extractor:
     def _read_sentences(self, text: str, mentions: list[Mention]) -> list[_SentenceInfo]:
         quotes = quote_spans(text)
         infos: list[_SentenceInfo] = []
-        last: Attribution | None = None
+        history = Discourse(self.registry)
         for s in split_sentences(text):
             local = [_shift(m, -s.start) for m in mentions if s.start <= m.start < s.end]
             q = [(max(a, s.start) - s.start, min(b, s.end) - s.start) for a, b in quotes if a < s.end and b > s.start]
             cands = self.candidates.find(s)
-            atts = self.attributions.find(s.text, local, q, last, [c.count.start for c in cands])
-            if atts:
-                last = atts[-1]
+            atts = self.attributions.find(s.text, local, q, history, [c.count.start for c in cands])
+            history.add_sentence(local, atts)
             infos.append(_SentenceInfo(s, local, q, cands, atts))
         return infos
 
@@ -105,13 +105,13 @@ class Extractor:
             for cand in info.candidates:
                 att, how = self._attribute(cand, i, infos, outlet)
                 d = _Draft(cand, att, how)
-                anchor = statement_dates.get(att.claimant) or statement_dates.get(att.party) or published
+                anchor = statement_dates.get(att.ident) or published
                 self._settle_side(d, info, ctx, drafts)
-                self._settle_time(d, info, ctx, anchor, contexts.get(att.claimant))
-                self._settle_place(d, info, contexts.get(att.claimant))
+                self._settle_time(d, info, ctx, anchor, contexts.get(att.ident))
+                self._settle_place(d, info, contexts.get(att.ident))
                 d.modality = self._modality(d)
-                if att.claimant not in contexts and att is not outlet:
-                    contexts[att.claimant] = d
+                if att.ident not in contexts and att is not outlet:
+                    contexts[att.ident] = d
                 drafts.append(d)
         return drafts
 
@@ -166,7 +166,7 @@ class Extractor:
         organ = next((m for m in found if m.kind in ("organ", "party")), None)
         party = organ.party if organ and organ.party else "media"
         role = organ.role if organ else "media"
-        return Attribution(name, party, role, None, 0, 0, True, explicit=False)
+        return Attribution(name, party, role, None, 0, 0, True, explicit=False, key=f"outlet:{name}")
 
     def _statement_dates(self, infos: list[_SentenceInfo], ctx: DocumentContext,
                          published: date | None) -> dict[str, date]:
@@ -178,15 +178,14 @@ class Extractor:
             for t in find_times(info.sentence.text, published):
                 if t.statement and t.period_start and t.period_start <= published:
                     near = min(info.attributions, key=lambda a: abs(a.verb_start - t.start))
-                    out.setdefault(near.claimant, t.period_start)
-                    out.setdefault(near.party, t.period_start)
+                    out.setdefault(near.ident, t.period_start)
                     info.statement_date = t.period_start
         return out
 
     def _settle_side(self, d: _Draft, info: _SentenceInfo, ctx: DocumentContext, drafts: list[_Draft]) -> None:
         cand = d.cand
         counted = [(c.count.start, c.subject_span[1]) for c in info.candidates if c.subject_span[1]]
-        actor = find_actor(cand, info.mentions, counted)
+        actor = find_actor(cand, info.mentions, counted, self.belligerents)
         if actor is None and cand.trigger and not cand.passive and _first_person_actor(cand):
             actor = Mention(0, 0, "we", "party", d.att.party, d.att.party)
         previous = self._parent_of(d, info, drafts)

@@ -174,8 +174,11 @@ class Registry:
             terms.setdefault(_key(term), []).append(Mention(0, 0, term, kind, party, name, role, place))
 
         for pname, p in self.parties.items():
+            roles = {o["name"]: o.get("role", "military") for o in p["organs"]}
             for organ in p["organs"]:
                 role = organ.get("role", "military")
+                if role == "spokesman" and organ.get("organ") in roles:
+                    role = roles[organ["organ"]]  # a spokesman speaks with the voice of his organ
                 for alias in [organ["name"], *(organ.get("aliases") or [])]:
                     add(str(alias), "organ", pname, organ["name"], role)
             for n in p["names"]:
@@ -191,9 +194,11 @@ class Registry:
         for key, ms in terms.items():  # organs before names before places for one spelling
             ms.sort(key=lambda m: ("organ", "party", "demonym", "loaded", "enemy", "place").index(m.kind))
         self._terms = terms
-        upper = [t for t in {m.text for ms in terms.values() for m in ms} if _is_acronym(t)]
-        other = [t for t in {m.text for ms in terms.values() for m in ms} if not _is_acronym(t)]
-        self._regexes = tuple(r for r in (_alternation(other, re.I), _alternation(upper, 0)) if r)
+        spellings = {m.text for ms in terms.values() for m in ms}
+        exact = [t for t in spellings if _case_sensitive(t)]
+        exact += [t.upper() for t in exact]
+        other = [t for t in spellings if not _case_sensitive(t)]
+        self._regexes = tuple(r for r in (_alternation(other, re.I), _alternation(exact, 0)) if r)
 
 
 def _alternation(terms: list[str], flags: int) -> re.Pattern[str] | None:
@@ -204,9 +209,15 @@ def _alternation(terms: list[str], flags: int) -> re.Pattern[str] | None:
     return re.compile(rf"(?<![\w-])(?:{body})(?=['’]s\b|[^\w]|$)", flags)
 
 
-def _is_acronym(term: str) -> bool:
+def _case_sensitive(term: str) -> bool:
+    """Acronyms and capitalised single words ("IDF", "Shot", "Hamas") match only as spelled
+    (or in capitals), so that a name never matches a common word ("shot")."""
     letters = [c for c in term if c.isalpha()]
-    return bool(letters) and len(term) <= 6 and all(c.isupper() for c in letters)
+    if not letters:
+        return False
+    if len(term) <= 6 and all(c.isupper() for c in letters):
+        return True
+    return len(term.split()) == 1 and term[0].isupper()
 
 
 def _key(term: str) -> str:

@@ -31,12 +31,14 @@ class Side:
     how: str
 
 
-def find_actor(c: Candidate, mentions: list[Mention], counted: list[tuple[int, int]] = ()) -> Mention | None:  # type: ignore[assignment]
+def find_actor(c: Candidate, mentions: list[Mention], counted: list[tuple[int, int]] = (),  # type: ignore[assignment]
+               belligerents: frozenset[str] = frozenset()) -> Mention | None:
     """The party doing the deed: the party word nearest before an active trigger, or "by X".
 
     Party words inside a counted phrase (``counted`` spans: "53 Zionist soldiers") are victims,
-    not actors.
+    not actors; only belligerents (when ``belligerents`` is given) act.
     """
+    mentions = [m for m in mentions if not belligerents or m.party in belligerents]
     text = c.sentence.text
     if c.passive:
         agent = re.match(r"^\s*by\s+(?:the\s+)?", text[c.trigger_span[1]:])

@@ -40,7 +40,8 @@ _MONTH_FIRST = re.compile(
     re.IGNORECASE,
 )
 _DAY_FIRST = re.compile(
-    rf"(?<!\d)(?P<day>\d{{1,2}}){_SUFFIX}\s+(?:of\s+)?(?P<month>{MONTH}),?\s+(?P<year>\d{{4}})(?!\d)",
+    rf"(?<!\d)(?P<day>\d{{1,2}}){_SUFFIX}\s+(?:of\s+)?(?P<month>{MONTH}),?\s+"
+    r"(?P<year>\d{4})(?!\d)",
     re.IGNORECASE,
 )
 
@@ -53,10 +54,11 @@ _DATELINE = re.compile(
     re.MULTILINE,
 )
 
-_ORDINAL_WORDS = (
-    "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth "
-    "thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth"
-).split()
+_ORDINAL_WORDS = [
+    "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth",
+    "tenth", "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth",
+    "seventeenth", "eighteenth", "nineteenth", "twentieth",
+]
 _ORDINAL = rf"(?:\d{{1,4}}(?:st|nd|rd|th)|{'|'.join(_ORDINAL_WORDS)})"
 _UNIT = r"(?P<unit>day|week|month|year)s?"
 
@@ -243,11 +245,12 @@ def _war_patterns(terms: Sequence[str]) -> list[re.Pattern[str]]:
              r"|marks|marked|nears|neared|approaches|approached|now\s+in)")
     owner = r"(?:[\w'’.\-]+['’]s\s+)?"
     return [
-        re.compile(rf"\b{war}\s+{verbs}\s+(?:its|the)\s+(?P<n>{_ORDINAL})\s+{_UNIT}\b", re.I),
+        re.compile(rf"\b{war}\s+{verbs}\s+(?:its|the)\s+(?P<n>{_ORDINAL})\s+{_UNIT}\b",
+                   re.IGNORECASE),
         re.compile(rf"\b(?P<n>{_ORDINAL})\s+{_UNIT}\s+(?:since\s+the\s+start\s+)?of\s+"
-                   rf"(?:the\s+|this\s+)?{owner}{war}", re.I),
+                   rf"(?:the\s+|this\s+)?{owner}{war}", re.IGNORECASE),
         re.compile(rf"\b(?P<unit>day|week|month|year)\s+(?P<n>\d{{1,4}})\s+of\s+"
-                   rf"(?:the\s+|this\s+)?{owner}{war}", re.I),
+                   rf"(?:the\s+|this\s+)?{owner}{war}", re.IGNORECASE),
     ]
 
 

@@ -32,7 +32,7 @@ def _fallback_date(raw: str) -> str | None:
 
     try:
         found = htmldate.find_date(raw, extensive_search=True, original_date=True)
-    except Exception:  # htmldate has no error contract; a date is optional here
+    except Exception:  # noqa: BLE001 - htmldate has no error contract; the date is optional
         return None
     return parse_date(found) if isinstance(found, str) else None
 

@@ -283,7 +283,8 @@ def iter_documents(paths: Iterable[str | os.PathLike[str]], *, published: str | 
     ``FORMATS``) or, when unknown, from the content.
 
     Args:
-        paths: Files, directories, or ``-`` for standard input.
+        paths: Files, directories, or ``-`` for standard input (a single path is
+            taken as a list of one).
         published: A date for every document, overriding the files' own dates.
         outlet: An outlet name for every document, overriding the files' own.
         max_bytes: The largest file read; bigger files are dropped unread.
@@ -302,9 +303,10 @@ def iter_documents(paths: Iterable[str | os.PathLike[str]], *, published: str | 
     options = RecordOptions(text_field=text_column, war_starts=war_starts,
                             published=_option_date(published), outlet=outlet or None)
     handler = on_error or raise_error
+    inputs = [paths] if isinstance(paths, (str, os.PathLike)) else paths
 
     def documents() -> Iterator[Document]:
-        for given in paths:
+        for given in inputs:
             for path in _expand(os.fspath(given), handler):
                 yield from _read_input(path, options, max_bytes, handler)
 

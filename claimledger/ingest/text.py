@@ -25,9 +25,13 @@ _LABELLED = re.compile(
     rf"^(?P<label>{_DATE_LABEL}|title|headline|source|outlet|url|link)"
     r"(?P<sep>\s*:\s*|\s+on\s+|\s+)(?P<value>\S.*)$", re.IGNORECASE)
 _DATE_START = re.compile(rf"^(?:\d|{MONTH}|(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun))", re.IGNORECASE)
-_SOURCE_AT = re.compile(r"^\W{0,3}source\s*@\s*(?P<outlet>.+?)\W{0,3}$", re.IGNORECASE)
+_DATE_WORD = re.compile(
+    rf"^(?:{MONTH}|(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)(?:day)?|Tue|Wed|Thu|Sat|at|on|of"
+    r"|the|am|pm|a|p|m)$", re.IGNORECASE)
+_SOURCE_AT = re.compile(r"^[*_ \t]*source\s*@\s*(?P<outlet>.+?)[*_ \t]*$", re.IGNORECASE)
 _URL_LINE = re.compile(r"^<?(?P<url>https?://[^\s<>]+)>?$")
-_HEADING = re.compile(r"^ {0,3}(?P<marks>#{1,6})(?=[ \t]|$)(?P<body>.*?)(?P<close>[ \t]+#+)?[ \t]*$")
+_HEADING = re.compile(
+    r"^ {0,3}(?P<marks>#{1,6})(?=[ \t]|$)(?P<body>.*?)(?P<close>[ \t]+#+)?[ \t]*$")
 _SETEXT = re.compile(r"^ {0,3}=+[ \t]*$")
 _RULE = re.compile(r"^ {0,3}([-*_])[ \t]*(?:\1[ \t]*){2,}$")
 _QUOTE = re.compile(r"^ {0,3}(?P<marks>>[> \t]*)")
@@ -47,6 +51,7 @@ class _Scan:
     taken: set[int] = field(default_factory=set)
     found: dict[str, str] = field(default_factory=dict)
     heading: int | None = None
+    marker_line: int | None = None
 
     def __post_init__(self) -> None:
         pos = 0
@@ -78,8 +83,18 @@ def _mark_date_marker(scan: _Scan) -> None:
         scan.found["published"] = parse_date(m[2]) or ""
         scan.spans.append(m.span(1))
         line = next(i for i, (s, e) in enumerate(scan.lines) if s <= m.start(1) <= e)
+        scan.marker_line = line
         if not scan.raw[m.end(1):scan.lines[line][1]].strip():
             scan.taken.add(line)
+
+
+def _is_date_value(value: str) -> bool:
+    """True for a value that is a date (and time), not a sentence that holds one."""
+    if len(value) > 60 or not _DATE_START.match(value):
+        return False
+    words = [w for w in re.findall(r"[^\W\d_]+", value)
+             if not (_DATE_WORD.match(w) or (w.isupper() and len(w) <= 5))]
+    return len(words) <= 1
 
 
 def _labelled_value(label: str, sep: str, value: str) -> tuple[str, str] | None:
@@ -87,13 +102,13 @@ def _labelled_value(label: str, sep: str, value: str) -> tuple[str, str] | None:
     colon = ":" in sep
     if label in ("title", "headline") and colon:
         return "title", value
-    if label in ("source", "outlet") and colon:
+    if label in ("source", "outlet") and colon and _looks_like_name(value):
         return "outlet", value
     if label in ("url", "link") and colon and _URL_LINE.match(value):
         return "url", value.strip("<>")
     if label in ("title", "headline", "source", "outlet", "url", "link"):
         return None
-    iso = parse_date(value) if len(value) <= 60 and _DATE_START.match(value) else None
+    iso = parse_date(value) if _is_date_value(value) else None
     if iso is None:
         return None
     return ("updated" if "updated" in label else "published"), iso
@@ -101,6 +116,8 @@ def _labelled_value(label: str, sep: str, value: str) -> tuple[str, str] | None:
 
 def _mark_header(scan: _Scan) -> None:
     for i in scan.open_lines()[:HEADER_LINES]:
+        if i == scan.marker_line:
+            continue
         m = _LABELLED.match(_clean(scan.line(i)))
         found = m and _labelled_value(m["label"], m["sep"], _clean(m["value"]))
         if found:

@@ -105,6 +105,13 @@ def test_body_sentence_starting_with_a_label_is_kept() -> None:
     assert doc.text == raw and doc.published is None
 
 
+def test_source_label_needs_a_name() -> None:
+    raw = "Source: Example Wire\n\nSource: a military official said 5 soldiers died.\n"
+    doc = parse_plain(raw, source="s.txt")
+    assert doc.outlet == "Example Wire"
+    assert doc.text.endswith("Source: a military official said 5 soldiers died.\n")
+
+
 def test_title_line_beats_heading() -> None:
     raw = "Title: Five wounded in shelling\n\n# Section\n\nFive people were wounded.\n"
     doc = parse_plain(raw, source="f.md")
@@ -143,7 +150,8 @@ def test_seed_000(seed) -> None:
 def test_seed_004(seed) -> None:
     raw = seed("004")
     doc = read_text(raw, source="004.txt", war_starts=GAZA)
-    assert doc.title == "Hamas says resistance fighters killed 20 Israeli soldiers in two days in Gaza"
+    assert doc.title == ("Hamas says resistance fighters killed 20 Israeli soldiers"
+                         " in two days in Gaza")
     assert doc.url is not None and doc.url.startswith("https://www.radiohc.cu/en/noticias/")
     assert doc.outlet == "Radio Habana Cuba"
     assert (doc.published, doc.date_source) == ("2024-11-13", "dateline+inferred-year")
