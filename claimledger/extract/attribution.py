@@ -31,6 +31,7 @@ class Attribution:
     forward: bool
     explicit: bool = True
     key: str = ""  # the canonical name (organ or party), to tell claimants apart
+    nationality: str | None = None  # "Israeli media": the side a non-party claimant belongs to
 
     @property
     def ident(self) -> str:
@@ -79,7 +80,14 @@ class AttributionFinder:
         if who is None:
             return None
         claimant, party, role, explicit, key = who
-        return Attribution(claimant, party, role, modality, m.start(), m.end(), forward, explicit, key)
+        nationality = self._nationality(claimant, mentions)
+        return Attribution(claimant, party, role, modality, m.start(), m.end(), forward, explicit, key, nationality)
+
+    def _nationality(self, claimant: str, mentions: list[Mention]) -> str | None:
+        for m in self.registry.mentions(claimant):
+            if m.kind in ("demonym", "party") and m.party and self.registry.kind_of(m.party) == "belligerent":
+                return m.party
+        return None
 
     def _before(self, text: str, verb_start: int, mentions: list[Mention],
                 last: "Discourse") -> tuple[str, str, str, bool, str] | None:

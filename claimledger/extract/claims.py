@@ -25,6 +25,22 @@ _PASSIVE = re.compile(
     r"(?:(?:also|reportedly|allegedly|all|later|either|both|subsequently|mostly|since|been|now|then|"
     r"officially|confirmed|in\s+total|so\s+far)\s+)*$", re.I)
 _OF_THEM = re.compile(r"^\s*(?:of\s+(?:them|whom|which|those|these)|among\s+them)\b", re.I)
+_OF_OWNER = re.compile(r"^\s+of\s+(?:its|their|his|her|our|the|these|those)\s+", re.I)
+# "bringing the total to 229", "the toll rose to 31", "put the number of soldiers killed at 229"
+_RUNNING_TOTAL = re.compile(
+    r"(?:\b(?:total|toll|tally|count|number|figure|losses)\b[^;:]{0,80}?\b(?:to|at|of|reached|reaching|hit|stands?\s+at|"
+    r"stood\s+at|is|was|now)|\b(?:rose|risen|rising|climbed|jumped|increased|raised|raising|bringing|brings|"
+    r"brought|pushing|pushed|taking|took)\b[^.;:]{0,60}?\bto)\s*(?:some\s+|about\s+|nearly\s+|over\s+|"
+    r"more\s+than\s+|at\s+least\s+)?$", re.I)
+_ASIDE = re.compile(r"\s*,\s*(?:including|among\s+them|of\s+whom|most\s+of\s+them|mostly|many\s+of\s+them|"
+                    r"from|in|near|according\s+to)\b[^,;.]{0,80},", re.I)
+_PARTICIPLES = {"killed", "wounded", "injured", "dead", "missing", "captured", "detained", "displaced"}
+# "of that number, 2,105 tanks", "including 587 children", "among them 12 women"
+_BREAKDOWN_BEFORE = re.compile(
+    r"(?:\bof\s+(?:that|this|the)\s+(?:number|total|figure|toll)|\bof\s+(?:those|these|them|which|whom)|"
+    r"\bamong\s+(?:them|those|whom)|\bincluding|\bincludes|\bincluded)\s*,?\s*(?:some\s+|about\s+|at\s+least\s+)?$",
+    re.I)
+_ELLIPSIS_BEFORE = re.compile(r"\b(?:another|a\s+further|an\s+additional|the\s+other|while|whereas|and)\s*$", re.I)
 _PERSON_TRIGGERS = {"killed", "wounded", "casualties", "captured", "missing", "arrested", "displaced"}
 
 
@@ -42,8 +58,9 @@ class Candidate:
     trigger_span: tuple[int, int] = (0, 0)
     passive: bool = False
     category: str | None = None
-    breakdown: str | None = None  # "of_them" or "including"
+    breakdown: str | None = None  # "of_them", "including" or "total" (a running total of the claim before)
     implicit_subject: bool = False
+    elliptic: bool = False  # no noun of its own: "killed 5 soldiers and wounded 10", "546 were captured"
 
     @property
     def start(self) -> int:
@@ -59,6 +76,7 @@ class CandidateFinder:
 
     def __init__(self, lexicon: Lexicon, *, people_words: list[str]) -> None:
         self.lex = lexicon
+        self._previous_ends: list[int] = []
         self.counts = CountFinder(lexicon)
         self.noun_re = lexicon.noun_regex(people_words)
         self.people_words = {normalize(w) for w in people_words}
@@ -74,16 +92,19 @@ class CandidateFinder:
         if not self.prefilter.search(text):
             return []
         out: list[Candidate] = []
+        self._previous_ends = []
+        self._previous_nouns: list[bool] = []
         for count in self.counts.find(text):
             if self.lex.unit_re.match(text[count.end:]):
                 continue
             cand = Candidate(sentence, count)
+            self._previous_ends.append(0)
             self._attach_noun(cand)
             self._attach_trigger(cand)
             self._categorize(cand)
-            if cand.breakdown == "including" and not cand.noun_classes & {"person", "civilian"}:
-                continue  # "8 drones, including two suicide drones": a detail, not a claim
-            if cand.category or cand.breakdown == "of_them":
+            self._previous_ends[-1] = cand.subject_span[1] or cand.count.end
+            self._previous_nouns.append(bool(cand.noun_classes))
+            if cand.category or cand.breakdown in ("of_them", "total", "including") or cand.elliptic:
                 out.append(cand)
         return out
 
@@ -93,14 +114,20 @@ class CandidateFinder:
         if _OF_THEM.match(text[end:]):
             c.breakdown = "of_them"
             return
-        before = text[max(0, c.count.start - 30):c.count.start]
-        if self.lex.breakdown_re.search(before) and re.search(r"(?:including|includes|included|among\s+them)\s*$", before, re.I):
+        if _BREAKDOWN_BEFORE.search(text[max(0, c.count.start - 40):c.count.start]):
             c.breakdown = "including"
+        if self._is_running_total(text, c.count.start):
+            c.breakdown = "total"
         pos, head = end, None
+        owner = _OF_OWNER.match(text[end:])
+        if owner:  # "two of its paramedics"
+            pos = end + owner.end()
         while True:
             m = self.noun_re.search(text, pos, min(len(text), pos + 70))
             if not m or not self._only_modifiers(text[pos:m.start()]):
                 break
+            if head is not None and normalize(m.group(0)) in _PARTICIPLES:
+                break  # "6,200 servicemen killed and wounded": the participle is the trigger
             head, pos = m, m.end()
         if head is None:
             return
@@ -112,12 +139,18 @@ class CandidateFinder:
         c.noun_classes = self._classes_of(head.group(0))
 
     def _only_modifiers(self, gap: str) -> bool:
-        if re.search(r"[,;:.()“”\"!?]", gap):
+        if re.search(r"[,;:.()“”\"!?]|(?<![\w-])\d", gap):  # a digit only inside a model name ("Kh-59")
             return False
         words = gap.split()
         if words and words[0].lower() == "of":
             words = words[1:]
+        if len(words) <= 5 and "and" in (w.lower() for w in words[1:]):  # "Hamas and Islamic Jihad fighters"
+            words = [w for w in words if w.lower() != "and"]
         return len(words) <= 4 and not any(_BOUNDARY_WORDS.match(w) for w in words)
+
+    @staticmethod
+    def _is_running_total(text: str, start: int) -> bool:
+        return bool(_RUNNING_TOTAL.search(text[max(0, start - 140):start]))
 
     def _classes_of(self, noun: str) -> set[str]:
         key = normalize(noun)
@@ -131,14 +164,20 @@ class CandidateFinder:
         text = c.sentence.text
         noun_end = c.subject_span[1] or c.count.end
         noun_word = normalize(text[c.subject_span[0]:c.subject_span[1]].split()[-1]) if c.subject else ""
-        if noun_word in self.lex.trigger_class:  # "50 casualties", "35 launches"
+        found = self._left_adjacent(text, c.count.start, noun_end)
+        if found:
+            self._set_trigger(c, *found)
+        if noun_word in self.lex.trigger_class and not self._settled(c):  # "50 casualties", "35 launches"
             self._set_trigger(c, noun_word, c.subject_span, passive=False)
-        for finder in (self._left_adjacent, self._right_passive, self._right_loose, self._left_far):
-            if c.trigger and self.lex.category_for(c.noun_classes or self._implicit(c), c.trigger_classes):
+        for finder in (self._right_passive, self._right_loose, self._left_far):
+            if self._settled(c):
                 return
             found = finder(text, c.count.start, noun_end)
             if found:
                 self._set_trigger(c, *found)
+
+    def _settled(self, c: Candidate) -> bool:
+        return bool(c.trigger and self.lex.category_for(c.noun_classes or self._implicit(c), c.trigger_classes))
 
     def _set_trigger(self, c: Candidate, word: str, span: tuple[int, int], passive: bool) -> None:
         c.trigger, c.trigger_span, c.passive = word, span, passive
@@ -160,6 +199,9 @@ class CandidateFinder:
         return last.group(0), (last.start(), last.end()), False
 
     def _right_passive(self, text: str, _start: int, end: int) -> tuple[str, tuple[int, int], bool] | None:
+        aside = _ASIDE.match(text, end)  # "10,675 civilians, including 587 children, have been killed"
+        if aside:
+            end = aside.end()
         for m in self.lex.trigger_re.finditer(text, end, min(len(text), end + 50)):
             if _PASSIVE.match(text[end:m.start()]):
                 return m.group(0), (m.start(), m.end()), True
@@ -173,20 +215,58 @@ class CandidateFinder:
         return None
 
     def _left_far(self, text: str, start: int, _end: int) -> tuple[str, tuple[int, int], bool] | None:
+        """A trigger earlier in the clause: "destroyed 3 tanks, 5 APCs and 12 guns" (a list)."""
         clause = max(text.rfind(";", 0, start), text.rfind(":", 0, start), 0, start - 140)
         last = None
         for m in self.lex.trigger_re.finditer(text, clause, start):
             last = m
         if last is None:
             return None
+        gap = text[last.end():start]
+        prev_end = max([e for e in self._previous_ends[:-1] if e <= start] or [0])
+        glue = text[prev_end:start]
+        in_list = prev_end > last.end() and len(glue.split()) <= 8 and re.search(
+            r"(?:,|\band|\bas\s+well\s+as|\bplus|\bor|\bwhile|\bwhereas)\s*$", glue) is not None
+        if not in_list and ("," in gap or len(gap.split()) > 8):
+            return None
         return last.group(0), (last.start(), last.end()), False
 
     # -- the category ----------------------------------------------------------------------------
     def _categorize(self, c: Candidate) -> None:
         nouns = c.noun_classes
-        if not nouns and c.trigger_classes & _PERSON_TRIGGERS and c.breakdown != "of_them":
+        if not nouns and c.breakdown is None and self._out_of_list(c):
+            c.elliptic = True  # takes the noun of the count before it in the sentence (pipeline)
+            return
+        if not nouns and self._person_trigger(c) and c.breakdown not in ("of_them", "total"):
             nouns = {"person"}
             c.implicit_subject = True
             c.subject = "lives" if c.trigger and "lives" in c.trigger.lower() else "people"
             c.noun_classes = nouns
         c.category = self.lex.category_for(nouns, c.trigger_classes) if nouns else None
+        if c.breakdown == "total" and not c.category:
+            self._categorize_total(c)
+
+    def _person_trigger(self, c: Candidate) -> bool:
+        """Triggers that can only be about people ("killed", "detained"), not "hit" or "struck"."""
+        return bool(c.trigger_classes & _PERSON_TRIGGERS) and not c.trigger_classes & {"destroyed", "attacked", "targeted"}
+
+    def _out_of_list(self, c: Candidate) -> bool:
+        """A bare count after another count with a noun in the sentence ("... and 9 others" aside)."""
+        return any(self._previous_nouns)
+
+    def _categorize_total(self, c: Candidate) -> None:
+        """ "brings the number of soldiers killed ... to 229": the noun and trigger come before."""
+        text = c.sentence.text
+        lo = max(0, c.count.start - 140)
+        of = re.search(r"\b(?:number|total|toll|tally|count)\s+of\s+", text[lo:c.count.start], re.I)
+        nouns = list(self.noun_re.finditer(text, lo + of.end() if of else lo, c.count.start))[:1 if of else None]
+        trig = list(self.lex.trigger_re.finditer(text, lo, c.count.start))
+        if not nouns or not trig:
+            return
+        classes = self._classes_of(nouns[-1].group(0))
+        tclasses = set(self.lex.trigger_class.get(normalize(trig[-1].group(0)), set()))
+        category = self.lex.category_for(classes, tclasses)
+        if category:
+            c.category, c.subject, c.noun_classes = category, nouns[-1].group(0), classes
+            c.subject_span = (nouns[-1].start(), nouns[-1].end())
+            c.trigger, c.trigger_classes = trig[-1].group(0), tclasses

@@ -112,6 +112,8 @@ class CountFinder:
         lo, hi = words_to_int(a), words_to_int(b)
         if lo is None or hi is None or not lo < hi or self._is_date_or_code(s, m.start(), m.end()):
             return None
+        if any(re.fullmatch(r"(?:19|20)\d\d", x.strip()) for x in (a, b)):
+            return None  # "2023 to 30,534": a year, then a count
         if re.search(r"\bor\b", m.group(0), re.I) and hi > lo * 3:
             return None
         return Count(m.start(), m.end(), None, "range", lo, hi, m.group(0))

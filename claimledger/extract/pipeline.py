@@ -28,6 +28,7 @@ from .subjects import find_actor, resolve_subject_party
 log = logging.getLogger(__name__)
 _LOSSES = {"killed", "wounded", "casualties", "captured", "missing", "equipment_destroyed",
            "aircraft_downed", "buildings_destroyed"}
+_BARE = {"others", "wounded", "injured", "injuries", "dead", "deaths", "killed"}  # take the side of the claim before
 _REPORTING_ROLES = {"health": "reported", "media": "reported", "UN": "reported", "NGO": "reported",
                     "analyst": "estimated"}
 
@@ -106,9 +107,9 @@ class Extractor:
                 att, how = self._attribute(cand, i, infos, outlet)
                 d = _Draft(cand, att, how)
                 anchor = statement_dates.get(att.ident) or published
+                self._settle_place(d, info, contexts.get(att.ident))
                 self._settle_side(d, info, ctx, drafts)
                 self._settle_time(d, info, ctx, anchor, contexts.get(att.ident))
-                self._settle_place(d, info, contexts.get(att.ident))
                 d.modality = self._modality(d)
                 if att.ident not in contexts and att is not outlet:
                     contexts[att.ident] = d
@@ -189,21 +190,43 @@ class Extractor:
         if actor is None and cand.trigger and not cand.passive and _first_person_actor(cand):
             actor = Mention(0, 0, "we", "party", d.att.party, d.att.party)
         previous = self._parent_of(d, info, drafts)
-        if cand.breakdown == "of_them" and previous is not None:
+        if cand.elliptic:
+            self._resolve_ellipsis(cand, info)
+        if cand.breakdown == "total" and cand.category:
+            previous = None  # the total names its own noun: "the number of soldiers killed ... to 229"
+        if cand.breakdown in ("of_them", "total") and previous is not None:
             cand.category = previous.cand.category
             cand.subject = cand.subject or previous.cand.subject
             cand.noun_classes = cand.noun_classes or previous.cand.noun_classes
+        if cand.breakdown == "including" and previous is not None and _same_kind(cand, previous.cand):
+            cand.category = None  # "8 drones, including two suicide drones": a detail, not a claim
         belligerent = self.registry.kind_of(d.att.party) == "belligerent"
         side = resolve_subject_party(cand, mentions=info.mentions, claimant_party=d.att.party,
-                                     claimant_belligerent=belligerent, actor=actor, ctx=ctx,
+                                     claimant_belligerent=belligerent, claimant_role=d.att.role,
+                                     nationality=d.att.nationality, actor=actor, ctx=ctx,
+                                     place_party=self._place_party(d.place_name),
                                      previous=previous.subject_party if previous else None)
         d.subject_party, d.side_how = side.party, side.how
-        if cand.breakdown and previous is not None:
+        if cand.breakdown in ("of_them", "including") and previous is not None:
             d.part_of = drafts.index(previous)
+        if cand.breakdown == "total":
+            d.notes.append("running total")
+
+    def _resolve_ellipsis(self, cand: Candidate, info: _SentenceInfo) -> None:
+        """ "killed 5 soldiers and wounded 10", "2,105 tanks were destroyed, while 546 were captured"."""
+        before = [c for c in info.candidates if c.count.start < cand.count.start and c.noun_classes]
+        if not before:
+            return
+        prev = before[-1]
+        classes = prev.noun_classes
+        category = self.lexicon.category_for(classes, cand.trigger_classes) if cand.trigger else None
+        if category:
+            cand.category, cand.subject, cand.noun_classes = category, prev.subject, set(classes)
+            cand.subject_span = (0, 0)
 
     def _parent_of(self, d: _Draft, info: _SentenceInfo, drafts: list[_Draft]) -> _Draft | None:
         noun = d.cand.subject.split()[-1].lower() if d.cand.subject else ""
-        if not (d.cand.breakdown or noun == "others") or not drafts:
+        if not (d.cand.breakdown or d.cand.elliptic or noun in _BARE) or not drafts:
             return None
         for prev in reversed(drafts):
             if prev.cand.sentence.index < info.sentence.index - 1:
@@ -220,6 +243,8 @@ class Extractor:
         pos = d.cand.count.start
         if times:
             d.time = min(times, key=lambda t: (abs(t.start - pos) if t.start >= pos else abs(t.end - pos) + 10))
+        elif d.cand.breakdown == "total":
+            d.time = TimeRef(0, 0, "cumulative", war_start, anchor)
         elif statement is not None and statement.time is not None and d.how != "outlet":
             d.time = statement.time
         elif self.lexicon.cumulative_re.search(info.sentence.text):
@@ -227,6 +252,10 @@ class Extractor:
             d.notes.append("running total; start of the war from the registry" if war_start else "running total")
         elif re.search(r"\benters\s+its\s+\w+\s+(?:day|week|month|year)\b", info.sentence.text, re.I):
             d.time = TimeRef(0, 0, "cumulative", war_start, anchor)
+
+    def _place_party(self, name: str | None) -> str | None:
+        place = self.registry.place(name) if name else None
+        return place.party if place else None
 
     def _settle_place(self, d: _Draft, info: _SentenceInfo, statement: _Draft | None) -> None:
         place = locate(info.sentence.text, info.mentions, self.registry, d.cand.count.start)
@@ -272,6 +301,13 @@ class Extractor:
             location=d.place_name, latitude=d.lat, longitude=d.lon, evidence=(ev,),
             confidence=_confidence(d), part_of=d.part_of, notes="; ".join(d.notes) or None,
             doc_id=doc.doc_id)
+
+
+def _same_kind(child: Candidate, parent: Candidate) -> bool:
+    """A sub-type of a single kind of thing ("two suicide drones" of "8 drones"), not a breakdown of people."""
+    if child.noun_classes & {"person", "civilian"} or " and " in parent.subject:
+        return False
+    return bool(child.subject and parent.subject) and child.subject.split()[-1].lower() == parent.subject.split()[-1].lower()
 
 
 def _confidence(d: _Draft) -> float:

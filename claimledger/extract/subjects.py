@@ -15,11 +15,16 @@ from .context import DocumentContext
 from .registry import Mention
 
 _PARTY_KINDS = ("organ", "party", "demonym", "loaded")
-_OWN_LOSS = re.compile(r"^(?:lost|losing|lose|loses|mourned|mourning|buried|irrecoverable losses|irretrievable losses)$", re.I)
+_OWN_LOSS = re.compile(r"^(?:lost|losing|lose|loses|has\s+lost|have\s+lost|mourned|mourning|buried|irrecoverable\s+losses|"
+                       r"irretrievable\s+losses|suffered|suffering|sustained|incurred|losses)$", re.I)
+_CIVILIAN_WORD = re.compile(r"\bcivilians?\b|\bnon-combatants?\b", re.I)
+_BARE = {"others", "wounded", "injured", "injuries", "dead", "deaths", "killed"}
+_LOSSES_OF = re.compile(r"\blosses\s+(?:of|for|among)\s+(?:the\s+)?$", re.I)
 _GENERIC = {"people", "persons", "person", "individuals", "lives", "victims", "bodies", "others", "residents",
             "inhabitants", "citizens", "men", "dead", "killed", "wounded", "injured", "casualties",
             "fatalities", "deaths", "injuries", "nationals", "families", "relatives"}
 _ENEMY_SIDE_CATEGORIES = {"aircraft_downed", "materiel_seized", "equipment_destroyed"}
+_TOLL_KEEPERS = {"health", "government"}
 _FIRST_PERSON = re.compile(r"\b(?:we|our|us|its|their|his)\b", re.I)
 
 
@@ -38,7 +43,9 @@ def find_actor(c: Candidate, mentions: list[Mention], counted: list[tuple[int, i
     Party words inside a counted phrase (``counted`` spans: "53 Zionist soldiers") are victims,
     not actors; only belligerents (when ``belligerents`` is given) act.
     """
-    mentions = [m for m in mentions if not belligerents or m.party in belligerents]
+    text = c.sentence.text
+    mentions = [m for m in mentions if (not belligerents or m.party in belligerents or m.kind == "enemy")
+                and not re.search(r"\bof\s+(?:the\s+)?$", text[max(0, m.start - 8):m.start])]
     text = c.sentence.text
     if c.passive:
         agent = re.match(r"^\s*by\s+(?:the\s+)?", text[c.trigger_span[1]:])
@@ -59,18 +66,25 @@ def find_actor(c: Candidate, mentions: list[Mention], counted: list[tuple[int, i
 
 def resolve_subject_party(c: Candidate, *, mentions: list[Mention], claimant_party: str,
                           claimant_belligerent: bool, actor: Mention | None, ctx: DocumentContext,
-                          previous: str | None) -> Side:
+                          previous: str | None, claimant_role: str = "military",
+                          nationality: str | None = None, place_party: str | None = None) -> Side:
     """The side whose people or things ``c`` counts."""
+    if actor is not None and actor.kind == "enemy":  # "Militants fired 27 rockets", in an army's statement
+        enemy = ctx.enemy_of(claimant_party if claimant_belligerent else nationality, mentions)
+        actor = Mention(actor.start, actor.end, actor.text, "party", enemy, enemy or "") if enemy else None
     named = _named_in_subject(c, mentions, claimant_party, actor, ctx)
     if named:
         return named
     noun = c.subject.split()[-1].lower() if c.subject else ""
-    if "civilian" in c.noun_classes:
+    if "civilian" in c.noun_classes or _CIVILIAN_WORD.search(c.subject):
         return Side("civilians", "civilian noun")
-    if c.breakdown or noun == "others":
+    if c.breakdown or c.elliptic or noun in _BARE:
         if previous:
             return Side(previous, "breakdown")
-    own = claimant_party if claimant_belligerent else None
+    owner = _owner_of_losses(c, mentions)
+    if owner:
+        return Side(owner, "losses of")
+    own = claimant_party if claimant_belligerent else nationality
     actor_party = actor.party if actor else None
     if c.category in ("attacks", "projectiles"):
         party = actor_party or own
@@ -78,13 +92,27 @@ def resolve_subject_party(c: Candidate, *, mentions: list[Mention], claimant_par
     if c.trigger and _OWN_LOSS.match(c.trigger.strip()):
         party = actor_party or own
         return Side(party, "own loss") if party else Side("unknown", "no owner")
-    if noun in _GENERIC:
-        place = next((m for m in mentions if m.kind == "place" and m.party), None)
-        if place and not actor_party:
-            return Side(str(place.party), "place")
-    if c.category == "buildings_destroyed":
+    named_place = next((m.party for m in mentions if m.kind == "place" and m.party), None)
+    # "people in Lebanon", "houses in Kharkiv": the side of the place (for a toll, also the
+    # place of the statement it belongs to; buildings only where the sentence names it)
+    place = named_place if "building" in c.noun_classes else named_place or place_party
+    if noun in _GENERIC or "building" in c.noun_classes:
+        if place:
+            return Side(str(place), "place")
+        if noun in _GENERIC and claimant_role in _TOLL_KEEPERS and claimant_party not in ("media", "UN", "NGO", "other"):
+            return Side(claimant_party, "toll of the claimant's side")
+    if "building" in c.noun_classes and "facility" not in c.noun_classes:
         return Side("unknown", "building")
     return _by_enemy(c, mentions, own, actor_party, ctx)
+
+
+def _owner_of_losses(c: Candidate, mentions: list[Mention]) -> str | None:
+    """ "Losses of the Kyiv regime over the week: up to 6,200 servicemen" names whose losses."""
+    text = c.sentence.text
+    for m in mentions:
+        if m.start < c.count.start and m.party and m.kind in _PARTY_KINDS and _LOSSES_OF.search(text[:m.start]):
+            return m.party
+    return None
 
 
 def _by_enemy(c: Candidate, mentions: list[Mention], own: str | None, actor_party: str | None,
