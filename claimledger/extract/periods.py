@@ -30,6 +30,8 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [(name, re.compile(rx, re.I)) for 
     ("since_event", r"\bsince\s+(?P<e>[^.;:,]{3,70})"),
     ("between_dates", rf"\bbetween\s+(?P<m>{_MON})\s+(?P<d1>{_DAY})\s*(?:-|–|and|to)\s*(?:(?P<m2>{_MON})\s+)?(?P<d2>{_DAY})(?:\s*,?\s*(?P<y>{_YEAR}))?"),
     ("from_to_dates", rf"\bfrom\s+(?P<m>{_MON})\s+(?P<d1>{_DAY})\s+(?:to|until|through)\s+(?:(?P<m2>{_MON})\s+)?(?P<d2>{_DAY})(?:\s*,?\s*(?P<y>{_YEAR}))?"),
+    ("same_period", r"\b(?:over|during|in|for|within)\s+the\s+same\s+(?:period|time|timeframe|time\s+frame|week|day|month|span)\b"),
+    ("the_week", r"\b(?:during|over|in|throughout)\s+the\s+(?:past\s+)?week\b|\bthis\s+past\s+week\b|\bweekly\b"),
     ("past_n", rf"\b(?:over|in|during|within|for)\s+the\s+(?:past|last|previous|preceding)\s+(?P<n>{_N}\s+)?(?P<u>{_UNIT})\b"),
     ("in_n", rf"\b(?:in|within|over)\s+(?:just|only|barely|less\s+than|the\s+span\s+of)?\s*(?P<n>{_N})\s+(?P<u>{_UNIT})\b"),
     ("recent", rf"\b(?:in|over)\s+(?:recent|the\s+past\s+few|the\s+last\s+few)\s+(?P<u>{_UNIT})\b"),
@@ -86,7 +88,7 @@ def find_times(sentence: str, anchor: date | None, *, war_start: date | None = N
             if ref is None:
                 continue
             statement = bool(_STATEMENT_BEFORE.search(sentence[max(0, m.start() - 40):m.start()])) \
-                and ref.kind == "event"
+                and (ref.kind == "event" or name == "in_month")
             out.append(TimeRef(m.start(), m.end(), ref.kind, ref.period_start, ref.period_end,
                                statement, m.group(0)))
             taken.append((m.start(), m.end()))
@@ -100,7 +102,16 @@ def _resolve(name: str, m: re.Match[str], anchor: date | None, war_start: date |
         d = parse_day(g["d"], anchor)
         return _ref("cumulative", d, anchor)
     if name == "since_event":
+        inner = re.search(rf"{_DATE}|{_MON}\s+{_YEAR}|\b{_YEAR}\b", g["e"], re.I)
+        if inner:  # "since the start of the Rafah operation on May 6"
+            return _ref("cumulative", parse_day(inner.group(0), anchor), anchor)
+        if re.search(r"\b(?:start|beginning)\s+of\s+(?:the|this)\s+year\b", g["e"], re.I) and anchor:
+            return _ref("cumulative", date(anchor.year, 1, 1), anchor)
         return _ref("cumulative", _event_date(g["e"], war_start, events), anchor)
+    if name == "same_period":
+        return _ref("same", None, None)
+    if name == "the_week":
+        return _ref("period", anchor - timedelta(days=7) if anchor else None, anchor)
     if name in ("between_dates", "from_to_dates"):
         y = int(g["y"]) if g.get("y") else None
         d1 = _mkdate(y, g["m"], g["d1"], anchor)

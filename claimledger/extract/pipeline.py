@@ -102,6 +102,7 @@ class Extractor:
         statement_dates = self._statement_dates(infos, ctx, published)
         contexts: dict[str, _Draft] = {}
         drafts: list[_Draft] = []
+        story: TimeRef | None = None
         for i, info in enumerate(infos):
             for cand in info.candidates:
                 att, how = self._attribute(cand, i, infos, outlet)
@@ -109,7 +110,11 @@ class Extractor:
                 anchor = statement_dates.get(att.ident) or published
                 self._settle_place(d, info, contexts.get(att.ident))
                 self._settle_side(d, info, ctx, drafts)
-                self._settle_time(d, info, ctx, anchor, contexts.get(att.ident))
+                previous_time = drafts[-1].time if drafts else None
+                self._settle_time(d, info, ctx, anchor, contexts.get(att.ident), previous_time, story)
+                if story is None and d.time is not None and d.time.kind == "event" and d.time.period_start \
+                        and info.sentence.paragraph <= 3:
+                    story = d.time
                 d.modality = self._modality(d)
                 if att.ident not in contexts and att is not outlet:
                     contexts[att.ident] = d
@@ -236,15 +241,18 @@ class Extractor:
         return None
 
     def _settle_time(self, d: _Draft, info: _SentenceInfo, ctx: DocumentContext, anchor: date | None,
-                     statement: _Draft | None) -> None:
+                     statement: _Draft | None, previous_time: TimeRef | None = None,
+                     story: TimeRef | None = None) -> None:
         war_start, events = ctx.war_start(d.att.party, d.subject_party)
         times = [t for t in find_times(info.sentence.text, anchor, war_start=war_start, events=events)
                  if not t.statement]
         pos = d.cand.count.start
         if times:
             d.time = min(times, key=lambda t: (abs(t.start - pos) if t.start >= pos else abs(t.end - pos) + 10))
+            if d.time.kind == "same":
+                d.time = previous_time
         elif d.cand.breakdown == "total":
-            d.time = TimeRef(0, 0, "cumulative", war_start, anchor)
+            d.time = self._total_time(d, info, war_start, anchor, previous_time)
         elif statement is not None and statement.time is not None and d.how != "outlet":
             d.time = statement.time
         elif self.lexicon.cumulative_re.search(info.sentence.text):
@@ -252,6 +260,17 @@ class Extractor:
             d.notes.append("running total; start of the war from the registry" if war_start else "running total")
         elif re.search(r"\benters\s+its\s+\w+\s+(?:day|week|month|year)\b", info.sentence.text, re.I):
             d.time = TimeRef(0, 0, "cumulative", war_start, anchor)
+        elif story is not None:
+            d.time = story  # the day of the article's main event ("Five soldiers killed, army says")
+
+    def _total_time(self, d: _Draft, info: _SentenceInfo, war_start: date | None, anchor: date | None,
+                    previous_time: TimeRef | None) -> TimeRef:
+        """ "bringing the total to N" is a running total; "the toll rose to N" revises the event's toll."""
+        before = info.sentence.text[max(0, d.cand.count.start - 140):d.cand.count.start]
+        if previous_time is not None and not re.search(r"\b(?:bring\w*|total|tally|since|so\s+far|overall|cumulative)\b",
+                                                       before, re.I):
+            return previous_time
+        return TimeRef(0, 0, "cumulative", war_start, anchor)
 
     def _place_party(self, name: str | None) -> str | None:
         place = self.registry.place(name) if name else None
