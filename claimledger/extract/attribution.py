@@ -16,6 +16,12 @@ _GROUP_NOUNS = re.compile(
     r"intelligence|officials\s+said)\b", re.I)
 _MEDIA_NOUNS = re.compile(r"^\s*(?:media|press|outlets?|channels?|state\s+media|news\s+agency|television|tv)\b", re.I)
 _FIRST_PERSON = re.compile(r"^(?:we|our|us|i)$", re.I)
+_OFFICIALS = re.compile(
+    r"(?P<np>(?:\b(?:the|a|local|regional|provincial|district|city|municipal|state|military|health|hospital|medical|"
+    r"emergency|rescue|police|security|village|community|civil|government)\s+){0,3}"
+    r"(?:officials?|authorities|administration|prosecutors?|governor|mayor|police|rescuers|medics|doctors|"
+    r"sources|residents|witnesses|emergency\s+services?|rescue\s+services?|hospital|morgue|spokesperson))"
+    r"\s*,?\s*(?:\w+\s+){0,1}$", re.I)
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +84,8 @@ class AttributionFinder:
         else:
             who = self._before(text, m.start(), mentions, last) or self._after(text, m.end(), mentions, last, window=25)
         if who is None:
+            who = self._officials(text, m.start(), mentions)
+        if who is None:
             return None
         claimant, party, role, explicit, key = who
         nationality = self._nationality(claimant, mentions)
@@ -102,7 +110,7 @@ class AttributionFinder:
         if ana and (best is None or ana.start() + max(0, verb_start - 90) > best.end):
             gap = left[ana.end():]
             if len(gap.split()) <= 3 and not re.search(r"[.;]", gap):
-                found = last.resolve(self.lex.anaphora_roles.get(normalize(ana.group(0)), {"any"}))
+                found = last.resolve(self.lex.anaphora_roles_of(ana.group(0)))
                 if found:
                     return found
         if best is None:
@@ -121,8 +129,21 @@ class AttributionFinder:
                 return self._claimant_of(text, x)
         ana = self.lex.anaphora_re.match(text, pos + len(text[pos:]) - len(text[pos:].lstrip()))
         if ana:
-            return last.resolve(self.lex.anaphora_roles.get(normalize(ana.group(0)), {"any"}))
+            return last.resolve(self.lex.anaphora_roles_of(ana.group(0)))
         return None
+
+    def _officials(self, text: str, verb_start: int, mentions: list[Mention]) -> tuple[str, str, str, bool, str] | None:
+        """An unnamed official source right before the verb: "regional prosecutors say", "local officials said"."""
+        m = _OFFICIALS.search(text[max(0, verb_start - 60):verb_start])
+        if not m:
+            return None
+        name = m.group("np").strip()
+        places = [x for x in self.history_places if x.party] if hasattr(self, "history_places") else []
+        party = next((x.party for x in reversed(mentions) if x.kind == "place" and x.party and x.end <= verb_start), None)
+        party = party or (places[-1].party if places else None)
+        if party is None:
+            return None
+        return name, party, "government", True, f"{name}@{party}"
 
     def _claimant_of(self, text: str, x: Mention) -> tuple[str, str, str, bool, str]:
         party = x.party or "other"
@@ -152,9 +173,16 @@ class Discourse:
     def resolve(self, roles: set[str]) -> tuple[str, str, str, bool, str] | None:
         """The latest claimant (else organ) that a word for one of ``roles`` can stand for."""
         for a in reversed(self.claimants):
-            if "any" in roles or a.role in roles:
+            if self._fits(a.role, a.party, roles):
                 return a.claimant, a.party, a.role, False, a.ident
         for m in reversed(self.organs):
-            if m.party and ("any" in roles or m.role in roles):
+            if m.party and self._fits(m.role, m.party, roles):
                 return m.name, m.party, m.role, False, m.name
         return None
+
+    def _fits(self, role: str, party: str, roles: set[str]) -> bool:
+        if "any" in roles or role in roles or self.registry.kind_of(party) in roles:
+            return True
+        # "Israel says ..." then "the army said": a party named as such speaks through any organ
+        return role == "party" and self.registry.kind_of(party) == "belligerent" and bool(
+            roles & {"military", "government", "armed_group"})

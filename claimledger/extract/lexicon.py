@@ -62,13 +62,28 @@ class Lexicon:
         self.reporting_modality = {_norm(w): m for w, m in reporting}
         self.reporting_re = phrase_regex([w for w, _ in reporting])
         self.not_reporting_re = phrase_regex(self.not_reporting)
-        self.anaphora_re = phrase_regex([w for ws in self.anaphora.values() for w in ws])
+        # "the update" also matches "the daily update", "the group's latest statement"
+        words = [w for ws in self.anaphora.values() for w in ws]
+        alts = sorted({w for w in words}, key=len, reverse=True)
+        body = "|".join(re.escape(a).replace(r"\ ", r"\s+").replace("the\\s+", r"the\s+(?:[\w-]+\s+)?", 1)
+                        if a.startswith("the ") else re.escape(a).replace(r"\ ", r"\s+") for a in alts)
+        self.anaphora_re = re.compile(rf"(?<![\w-])(?:{body})(?![\w])", re.I)
         self.anaphora_roles: dict[str, set[str]] = {}
-        for role, words in self.anaphora.items():
-            for w in words:
+        for role, ws in self.anaphora.items():
+            for w in ws:
                 self.anaphora_roles.setdefault(_norm(w), set()).add(role)
         self.breakdown_re = phrase_regex(self.breakdown_markers)
         self.cumulative_re = phrase_regex(self.cumulative_cues)
+
+    def anaphora_roles_of(self, phrase: str) -> set[str]:
+        """Roles a matched anaphor can stand for ("the daily update" -> as "the update")."""
+        key = _norm(phrase)
+        if key in self.anaphora_roles:
+            return self.anaphora_roles[key]
+        parts = key.split()
+        if len(parts) > 2 and parts[0] == "the":
+            return self.anaphora_roles.get(" ".join([parts[0], *parts[2:]]), {"any"})
+        return {"any"}
 
     def noun_regex(self, extra_people: list[str]) -> re.Pattern[str]:
         """Counted-noun regex, with party names used as plural people ("Palestinians")."""

@@ -293,7 +293,10 @@ class Extractor:
             return "reported"
         if d.att.modality == "acknowledged":
             return "acknowledged"
-        if d.subject_party == d.att.party and d.cand.category in _LOSSES:
+        own = d.subject_party == d.att.party
+        if d.att.role in ("government", "officials") and (own or d.subject_party == "civilians"):
+            return "reported"  # a governor's or a ministry's toll of its own people
+        if own and d.cand.category in _LOSSES:
             return "acknowledged"
         return "claimed"
 
