@@ -32,8 +32,10 @@ _RUNNING_TOTAL = re.compile(
     r"stood\s+at|is|was|now)|\b(?:rose|risen|rising|climbed|jumped|increased|raised|raising|bringing|brings|"
     r"brought|pushing|pushed|taking|took)\b[^.;:]{0,60}?\bto)\s*(?:some\s+|about\s+|nearly\s+|over\s+|"
     r"more\s+than\s+|at\s+least\s+)?$", re.I)
-_ASIDE = re.compile(r"\s*,\s*(?:including|among\s+them|of\s+whom|most\s+of\s+them|mostly|many\s+of\s+them|"
-                    r"from|in|near|according\s+to)\b[^,;.]{0,80},", re.I)
+_ASIDE = re.compile(r"(?:\s+(?:from|in|of|near|at|on|across|inside)\s+[^,;.]{1,50}?(?=,|\s+(?:were|was|have|has|had)\b))?"
+                    r"(?:\s*,\s*(?:including|among\s+them|of\s+whom|most\s+of\s+them|mostly|many\s+of\s+them|"
+                    r"from|in|near|according\s+to)\b[^,;.]{0,80},)?", re.I)
+_SELF_TRIGGERING = {"killed", "wounded", "injured", "dead", "deaths", "fatalities", "casualties", "injuries"}
 _PARTICIPLES = {"killed", "wounded", "injured", "dead", "missing", "captured", "detained", "displaced"}
 # "of that number, 2,105 tanks", "including 587 children", "among them 12 women"
 _BREAKDOWN_BEFORE = re.compile(
@@ -77,6 +79,7 @@ class CandidateFinder:
     def __init__(self, lexicon: Lexicon, *, people_words: list[str]) -> None:
         self.lex = lexicon
         self._previous_ends: list[int] = []
+        self._list_before: Candidate | None = None
         self.counts = CountFinder(lexicon)
         self.noun_re = lexicon.noun_regex(people_words)
         self.people_words = {normalize(w) for w in people_words}
@@ -98,6 +101,7 @@ class CandidateFinder:
             if self.lex.unit_re.match(text[count.end:]):
                 continue
             cand = Candidate(sentence, count)
+            self._list_before = self._in_list_with(out, text, count.start)
             self._previous_ends.append(0)
             self._attach_noun(cand)
             self._attach_trigger(cand)
@@ -164,10 +168,12 @@ class CandidateFinder:
         text = c.sentence.text
         noun_end = c.subject_span[1] or c.count.end
         noun_word = normalize(text[c.subject_span[0]:c.subject_span[1]].split()[-1]) if c.subject else ""
-        found = self._left_adjacent(text, c.count.start, noun_end)
+        if noun_word in _SELF_TRIGGERING:  # "10,099 injured", "500,000 casualties": the noun says it
+            self._set_trigger(c, noun_word, c.subject_span, passive=False)
+        found = None if self._settled(c) else self._left_adjacent(text, c.count.start, noun_end)
         if found:
             self._set_trigger(c, *found)
-        if noun_word in self.lex.trigger_class and not self._settled(c):  # "50 casualties", "35 launches"
+        if noun_word in self.lex.trigger_class and not self._settled(c):  # "35 launches", "50 hostages"
             self._set_trigger(c, noun_word, c.subject_span, passive=False)
         for finder in (self._right_passive, self._right_loose, self._left_far):
             if self._settled(c):
@@ -175,6 +181,10 @@ class CandidateFinder:
             found = finder(text, c.count.start, noun_end)
             if found:
                 self._set_trigger(c, *found)
+        if not self._settled(c) and self._list_before is not None and self._list_before.trigger:
+            prev = self._list_before  # "stands at 6,790 tanks, 12,968 armoured vehicles and ..."
+            c.trigger, c.trigger_classes, c.trigger_span = prev.trigger, set(prev.trigger_classes), prev.trigger_span
+            c.breakdown = c.breakdown or (prev.breakdown if prev.breakdown == "total" else None)
 
     def _settled(self, c: Candidate) -> bool:
         return bool(c.trigger and self.lex.category_for(c.noun_classes or self._implicit(c), c.trigger_classes))
@@ -246,6 +256,18 @@ class CandidateFinder:
         if c.breakdown == "total" and not c.category:
             self._categorize_total(c)
 
+    @staticmethod
+    def _in_list_with(previous: list[Candidate], text: str, start: int) -> Candidate | None:
+        """The candidate this count follows in a list ("6,790 tanks, 12,968 armoured vehicles and ...")."""
+        if not previous:
+            return None
+        prev = previous[-1]
+        end = prev.subject_span[1] or prev.count.end
+        if end > start:
+            return None
+        glue = text[end:start]
+        return prev if re.fullmatch(r"\s*(?:,|,?\s*and|,?\s*as\s+well\s+as|,?\s*plus)\s*", glue) else None
+
     def _person_trigger(self, c: Candidate) -> bool:
         """Triggers that can only be about people ("killed", "detained"), not "hit" or "struck"."""
         return bool(c.trigger_classes & _PERSON_TRIGGERS) and not c.trigger_classes & {"destroyed", "attacked", "targeted"}
@@ -270,3 +292,5 @@ class CandidateFinder:
             c.category, c.subject, c.noun_classes = category, nouns[-1].group(0), classes
             c.subject_span = (nouns[-1].start(), nouns[-1].end())
             c.trigger, c.trigger_classes = trig[-1].group(0), tclasses
+            c.trigger_span = (trig[-1].start(), trig[-1].end())
+            c.passive = nouns[-1].end() <= trig[-1].start()  # "the number of soldiers killed": a participle

@@ -206,7 +206,7 @@ def _alternation(terms: list[str], flags: int) -> re.Pattern[str] | None:
         return None
     alts = sorted(set(terms), key=len, reverse=True)
     body = "|".join(re.escape(t).replace(r"\ ", r"\s+") for t in alts)
-    return re.compile(rf"(?<![\w-])(?:{body})(?=['’]s\b|[^\w]|$)", flags)
+    return re.compile(rf"(?<![\w-])(?:{body})(?=['’]s\b|[^\w-]|$)", flags)
 
 
 def _case_sensitive(term: str) -> bool:

@@ -59,9 +59,19 @@ def find_actor(c: Candidate, mentions: list[Mention], counted: list[tuple[int, i
         return None
     lo, hi = c.subject_span
     before = [m for m in mentions if m.end <= c.trigger_span[0] and not lo <= m.start < hi
-              and m.kind in _PARTY_KINDS and c.trigger_span[0] - m.end <= 120
-              and not any(a <= m.start < b for a, b in counted)]
+              and m.kind in (*_PARTY_KINDS, "enemy") and c.trigger_span[0] - m.end <= 120
+              and not any(a <= m.start < b for a, b in counted) and not _is_object(text, m)]
     return before[-1] if before else None
+
+
+_OBJECT_BEFORE = re.compile(
+    r"\b(?:struck|hit|targeted|attacked|bombed|shelled|raided|destroyed|at|on|against|toward|towards|into|"
+    r"with|from|near|over|in|inside|among|of|upon)\s+(?:the\s+|a\s+)?$", re.I)
+
+
+def _is_object(text: str, m: Mention) -> bool:
+    """ "struck Hezbollah sites", "fired at Israeli positions": the party word names a target."""
+    return bool(_OBJECT_BEFORE.search(text[max(0, m.start - 16):m.start]))
 
 
 def resolve_subject_party(c: Candidate, *, mentions: list[Mention], claimant_party: str,
