@@ -161,8 +161,9 @@ class AttributionFinder:
 class Discourse:
     """Claimants and organs named so far in a document, most recent last."""
 
-    def __init__(self, registry: Registry) -> None:
+    def __init__(self, registry: Registry, parties: list[str] = ()) -> None:  # type: ignore[assignment]
         self.registry = registry
+        self.parties = parties  # the sides of the document's war, for "the army" named nowhere
         self.claimants: list[Attribution] = []
         self.organs: list[Mention] = []
 
@@ -178,7 +179,22 @@ class Discourse:
         for m in reversed(self.organs):
             if m.party and self._fits(m.role, m.party, roles):
                 return m.name, m.party, m.role, False, m.name
-        return None
+        return self._organ_of_sides(roles)
+
+    def _organ_of_sides(self, roles: set[str]) -> tuple[str, str, str, bool, str] | None:
+        """ "The army said" in a Gaza report: the one side of the war that has an organ of that role."""
+        if "any" in roles:
+            return None
+        found = []
+        for party in self.parties:
+            organ = next((o for o in self.registry.parties.get(party, {}).get("organs", [])
+                          if o.get("role") in roles), None)
+            if organ:
+                found.append((organ["name"], party, organ.get("role", "military")))
+        if len(found) != 1:
+            return None
+        name, party, role = found[0]
+        return name, party, role, False, name
 
     def _fits(self, role: str, party: str, roles: set[str]) -> bool:
         if "any" in roles or role in roles or self.registry.kind_of(party) in roles:

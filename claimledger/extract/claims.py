@@ -25,6 +25,11 @@ _PASSIVE = re.compile(
     r"(?:(?:also|reportedly|allegedly|all|later|either|both|subsequently|mostly|since|been|now|then|"
     r"officially|confirmed|in\s+total|so\s+far)\s+)*$", re.I)
 _OF_THEM = re.compile(r"^\s*(?:of\s+(?:them|whom|which|those|these)|among\s+them)\b", re.I)
+_COUNT_WORD = (r"(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|"
+               r"thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|a\s+dozen|dozen)")
+_OUT_OF = re.compile(rf"^\s+(?:out\s+)?of\s+(?:the\s+|all\s+)?(?:more\s+than\s+|nearly\s+|about\s+|some\s+)?"
+                     rf"{_COUNT_WORD}(?:\s+{_COUNT_WORD})*(?=\s)", re.I)
+_OUT_OF_BEFORE = re.compile(rf"\b{_COUNT_WORD}\s+(?:out\s+)?of\s+(?:the\s+|all\s+)?(?:more\s+than\s+|nearly\s+|about\s+|some\s+)?$", re.I)
 _OF_OWNER = re.compile(r"^\s+of\s+(?:its|their|his|her|our|the|these|those)\s+", re.I)
 # "bringing the total to 229", "the toll rose to 31", "put the number of soldiers killed at 229"
 _RUNNING_TOTAL = re.compile(
@@ -118,12 +123,17 @@ class CandidateFinder:
         if _OF_THEM.match(text[end:]):
             c.breakdown = "of_them"
             return
+        out_of = _OUT_OF.match(text[end:])
+        if out_of:  # "98 of 120 drones": count the noun after the total
+            end = c.count.end + out_of.end()
+        if _OUT_OF_BEFORE.search(text[max(0, c.count.start - 20):c.count.start]):
+            c.breakdown = "out_of"  # the 120 of "98 of 120 drones": how many were launched/fired
         if _BREAKDOWN_BEFORE.search(text[max(0, c.count.start - 40):c.count.start]):
             c.breakdown = "including"
         if self._is_running_total(text, c.count.start):
             c.breakdown = "total"
         pos, head = end, None
-        owner = _OF_OWNER.match(text[end:])
+        owner = _OF_OWNER.match(text[end:]) if not out_of else None
         if owner:  # "two of its paramedics"
             pos = end + owner.end()
         while True:
@@ -244,6 +254,9 @@ class CandidateFinder:
     # -- the category ----------------------------------------------------------------------------
     def _categorize(self, c: Candidate) -> None:
         nouns = c.noun_classes
+        if c.breakdown == "out_of" and nouns & {"aircraft", "projectile"}:
+            c.category, c.trigger_classes = "projectiles", {"launched"}
+            return
         if not nouns and c.breakdown is None and self._out_of_list(c):
             c.elliptic = True  # takes the noun of the count before it in the sentence (pipeline)
             return

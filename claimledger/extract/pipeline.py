@@ -77,15 +77,16 @@ class Extractor:
         published = _iso(doc.published)
         mentions = self.registry.mentions(doc.text)
         ctx = DocumentContext(self.registry, mentions, published)
-        infos = self._read_sentences(doc.text, mentions)
+        conflict = ctx.conflict_for()
+        infos = self._read_sentences(doc.text, mentions, list(conflict.sides) if conflict else [])
         drafts = self._draft_claims(infos, ctx, doc, published)
         return self._finish(drafts, doc)
 
     # -- pass 1 ---------------------------------------------------------------------------------
-    def _read_sentences(self, text: str, mentions: list[Mention]) -> list[_SentenceInfo]:
+    def _read_sentences(self, text: str, mentions: list[Mention], sides: list[str]) -> list[_SentenceInfo]:
         quotes = quote_spans(text)
         infos: list[_SentenceInfo] = []
-        history = Discourse(self.registry)
+        history = Discourse(self.registry, sides)
         for s in split_sentences(text):
             local = [_shift(m, -s.start) for m in mentions if s.start <= m.start < s.end]
             q = [(max(a, s.start) - s.start, min(b, s.end) - s.start) for a, b in quotes if a < s.end and b > s.start]
@@ -200,7 +201,9 @@ class Extractor:
         if cand.breakdown == "total" and cand.category:
             previous = None  # the total names its own noun: "the number of soldiers killed ... to 229"
         if cand.breakdown in ("of_them", "total") and previous is not None:
-            cand.category = previous.cand.category
+            own = self.lexicon.category_for(previous.cand.noun_classes, cand.trigger_classes) \
+                if cand.breakdown == "of_them" and cand.trigger else None
+            cand.category = own or previous.cand.category  # "35 rockets ... intercepted fewer than 10 of them"
             cand.subject = cand.subject or previous.cand.subject
             cand.noun_classes = cand.noun_classes or previous.cand.noun_classes
         if cand.breakdown == "including" and previous is not None and _same_kind(cand, previous.cand):
@@ -233,12 +236,13 @@ class Extractor:
         noun = d.cand.subject.split()[-1].lower() if d.cand.subject else ""
         if not (d.cand.breakdown or d.cand.elliptic or noun in _BARE) or not drafts:
             return None
-        for prev in reversed(drafts):
-            if prev.cand.sentence.index < info.sentence.index - 1:
-                break
-            if prev.cand.category and prev.cand.count.value != d.cand.count.value:
-                return prev
-        return None
+        toll = d.cand.breakdown == "total" and re.search(
+            r"\btoll\b", d.cand.sentence.text[max(0, d.cand.count.start - 60):d.cand.count.start], re.I)
+        recent = [p for p in reversed(drafts) if p.cand.sentence.index >= info.sentence.index - 1
+                  and p.cand.category and p.cand.count.value != d.cand.count.value]
+        if toll:  # "raising the toll to 30,534": the death toll, whatever came last
+            recent = [p for p in recent if p.cand.category == "killed"] or recent
+        return recent[0] if recent else None
 
     def _settle_time(self, d: _Draft, info: _SentenceInfo, ctx: DocumentContext, anchor: date | None,
                      statement: _Draft | None, previous_time: TimeRef | None = None,
@@ -260,6 +264,8 @@ class Extractor:
             d.notes.append("running total; start of the war from the registry" if war_start else "running total")
         elif re.search(r"\benters\s+its\s+\w+\s+(?:day|week|month|year)\b", info.sentence.text, re.I):
             d.time = TimeRef(0, 0, "cumulative", war_start, anchor)
+        elif info.statement_date is not None:  # "the army said on Sunday that three soldiers were killed"
+            d.time = TimeRef(0, 0, "event", info.statement_date, info.statement_date)
         elif story is not None:
             d.time = story  # the day of the article's main event ("Five soldiers killed, army says")
 

@@ -45,10 +45,19 @@ _DAY_FIRST = re.compile(
     re.IGNORECASE,
 )
 
+# Day ranges ("March 15-17, 2024", "24-26 May 2024"): the range's first day.
+_MONTH_FIRST_RANGE = re.compile(
+    rf"\b(?P<month>{MONTH})\s+(?P<day>\d{{1,2}}){_SUFFIX}\s*[-–]\s*\d{{1,2}}{_SUFFIX},?\s+"
+    r"(?P<year>\d{4})(?!\d)", re.IGNORECASE)
+_DAY_FIRST_RANGE = re.compile(
+    rf"(?<!\d)(?P<day>\d{{1,2}}){_SUFFIX}\s*[-–]\s*\d{{1,2}}{_SUFFIX}\s+(?P<month>{MONTH}),?\s+"
+    r"(?P<year>\d{4})(?!\d)", re.IGNORECASE)
+
 _PARTICLES = "al|el|ad|ed|as|ash|at|az|ar|an|ech|es|de|del|der|di|da|du|la|le|of|on|upon|am|bin|ibn"
 _WORD = rf"(?:[A-Z][\w'’.\-]*|(?:{_PARTICLES})(?:[-'’][\w'’.\-]+)?)"
 _DATELINE = re.compile(
-    rf"^[ \t]*(?P<place>[A-Z][\w'’.\-]*(?:[ \t]{_WORD}){{0,4}}(?:,[ \t]*[A-Z][\w'’.\-]*"
+    rf"^[ \t]*(?P<place>[A-Z][\w'’.\-]*(?:/[A-Z][\w'’.\-]*)*(?:[ \t]{_WORD}){{0,4}}"
+    rf"(?:,[ \t]*[A-Z][\w'’.\-]*"
     rf"(?:[ \t]{_WORD}){{0,3}})?),[ \t]+(?P<month>{MONTH})[ \t]+(?P<day>\d{{1,2}}){_SUFFIX}"
     r"(?:,[ \t]*(?P<year>\d{4}))?[ \t]*(?:\((?P<outlet>[^()\n]{1,40})\))?[ \t]*(?:--|[-–—:])",
     re.MULTILINE,
@@ -153,6 +162,11 @@ def iter_full_dates(text: str) -> Iterator[tuple[date, str]]:
     for m in _ISO.finditer(text):
         if found := _valid(int(m[1]), int(m[2]), int(m[3])):
             yield found, m[0]
+    for pattern in (_MONTH_FIRST_RANGE, _DAY_FIRST_RANGE):
+        for m in pattern.finditer(text):
+            found = _valid(int(m["year"]), month_number(m["month"]), int(m["day"]))
+            if found:
+                yield found, m[0].strip()
 
 
 def find_dateline(text: str) -> Dateline | None:
