@@ -16,6 +16,7 @@ _GROUP_NOUNS = re.compile(
     r"intelligence|officials\s+said)\b", re.I)
 _MEDIA_NOUNS = re.compile(r"^\s*(?:media|press|outlets?|channels?|state\s+media|news\s+agency|television|tv)\b", re.I)
 _FIRST_PERSON = re.compile(r"^(?:we|our|us|i)$", re.I)
+_COLON_HEAD = re.compile(r"^[^\w]{0,8}([\w][\w .'’-]{1,40}?)\s*:\s+\S")
 _OFFICIALS = re.compile(
     r"(?P<np>(?:\b(?:the|a|local|regional|provincial|district|city|municipal|state|military|health|hospital|medical|"
     r"emergency|rescue|police|security|village|community|civil|government)\s+){0,3}"
@@ -38,6 +39,7 @@ class Attribution:
     explicit: bool = True
     key: str = ""  # the canonical name (organ or party), to tell claimants apart
     nationality: str | None = None  # "Israeli media": the side a non-party claimant belongs to
+    heading: bool = False  # "IDF: ..." heads the sentence
 
     @property
     def ident(self) -> str:
@@ -64,6 +66,9 @@ class AttributionFinder:
         """
         blocked = [(m.start(), m.end()) for m in self.lex.not_reporting_re.finditer(text)]
         out: list[Attribution] = []
+        head = self._colon_head(text, mentions)
+        if head:
+            out.append(head)
         for m in self.lex.reporting_re.finditer(text):
             if any(s <= m.start() < e for s, e in blocked) or any(s < m.start() < e for s, e in quotes):
                 continue
@@ -96,6 +101,17 @@ class AttributionFinder:
             if m.kind in ("demonym", "party") and m.party and self.registry.kind_of(m.party) == "belligerent":
                 return m.party
         return None
+
+    def _colon_head(self, text: str, mentions: list[Mention]) -> Attribution | None:
+        """ "IDF: ...", "Russian MoD: results of the week": a claimant heading the sentence."""
+        m = _COLON_HEAD.match(text)
+        if not m:
+            return None
+        inside = [x for x in mentions if x.start >= m.start(1) and x.end <= m.end(1) and x.kind in _CLAIMANT_KINDS]
+        if not inside:
+            return None
+        claimant, party, role, explicit, key = self._claimant_of(text, inside[0])
+        return Attribution(claimant, party, role, None, m.start(1), m.end(), True, explicit, key, heading=True)
 
     def _before(self, text: str, verb_start: int, mentions: list[Mention],
                 last: "Discourse") -> tuple[str, str, str, bool, str] | None:

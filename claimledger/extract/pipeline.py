@@ -99,7 +99,7 @@ class Extractor:
     # -- pass 2 ---------------------------------------------------------------------------------
     def _draft_claims(self, infos: list[_SentenceInfo], ctx: DocumentContext, doc: Document,
                       published: date | None) -> list[_Draft]:
-        outlet = self._outlet_attribution(doc)
+        outlet = self._heading_attribution(infos) or self._outlet_attribution(doc)
         statement_dates = self._statement_dates(infos, ctx, published)
         contexts: dict[str, _Draft] = {}
         drafts: list[_Draft] = []
@@ -166,6 +166,11 @@ class Extractor:
             if before:
                 return before[-1]
         return None
+
+    @staticmethod
+    def _heading_attribution(infos: list[_SentenceInfo]) -> Attribution | None:
+        """A post headed "Russian MoD: results of the week" relays that organ throughout."""
+        return next((a for info in infos[:3] for a in info.attributions if a.heading), None)
 
     def _outlet_attribution(self, doc: Document) -> Attribution:
         name = doc.outlet or "unknown outlet"

@@ -290,16 +290,117 @@ def _infer_from_war(text: str, month: int, day: int,
     return None
 
 
-def _infer_from_mentions(text: str, month: int, day: int) -> tuple[int, str] | None:
-    mentions = list(iter_full_dates(text))
-    if not mentions:
+# A month and year with no day ("in October 2023"), and a bare year ("since 2014").
+_MONTH_YEAR = re.compile(rf"\b(?P<month>{MONTH}),?\s+(?:of\s+)?(?P<year>(?:19|20)\d{{2}})(?![\d,.]\d)",
+                         re.IGNORECASE)
+_BARE_YEAR = re.compile(r"(?<![\w.,/-])(?P<year>(?:19|20)\d{2})(?![\w-]|[.,/]\d)")
+# A full date written before a month-year match: "4 October 2023" is not "October 2023".
+_DAY_BEFORE = re.compile(r"\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?\Z", re.IGNORECASE)
+# Words that introduce a past or present point in time, right before the month-year/year.
+_INTRODUCER = re.compile(
+    r"\b(?P<intro>(?:since|in|on|from|after|during|throughout|began|begun|started|launched"
+    r"|as\s+of)\s+(?:(?:early|late|mid)\s+|mid-|the\s+(?:start|beginning|end|middle|course"
+    r"|first\s+half|second\s+half|spring|summer|autumn|fall|winter)\s+of\s+)?)\Z",
+    re.IGNORECASE)
+# A clause that puts the mention in the future ("elections due in 2026").
+_FUTURE = re.compile(
+    r"\b(?:will|won't|would|shall|due|expected|expects?|scheduled|planned|plans?|planning"
+    r"|set\s+to|slated|aims?|aiming|intends?|hopes?|hoping|next|upcoming|forecast|projected"
+    r"|targets?|deadline|ahead|going\s+to|could|may|might|should)\b|['’]ll\b", re.IGNORECASE)
+_CLAUSE_END = re.compile(r"[.;!?\n]\s|\n")
+_LOOK_BACK = 80
+#: Lowercase words that may follow a bare year without making it a count ("in 2024 alone").
+_AFTER_YEAR = frozenset({"as", "was", "has", "is", "this", "its", "his", "us", "alas"})
+
+
+def _clause_before(text: str, start: int) -> str:
+    """The text of the clause (same sentence and line) before ``start``."""
+    before = text[max(0, start - _LOOK_BACK):start]
+    ends = list(_CLAUSE_END.finditer(before))
+    return before[ends[-1].end():] if ends else before
+
+
+def _is_future(text: str, start: int) -> bool:
+    return _FUTURE.search(_clause_before(text, start)) is not None
+
+
+def _is_count(text: str, end: int) -> bool:
+    """True when a bare 'year' is followed by a plural noun ("in 2000 attacks")."""
+    m = re.match(r"[ \t]+([a-z]+)\b", text[end:end + 40])
+    return m is not None and m[1].endswith("s") and m[1] not in _AFTER_YEAR
+
+
+def lower_bounds(text: str, today: date | None = None) -> list[tuple[date, str, str]]:
+    """Dates the report cannot be older than, from mentions of past dates in ``text``.
+
+    Full dates ("since Oct. 7, 2023", "March 15-17, 2024": the first day) count unless
+    their clause speaks of the future ("talks scheduled for March 15, 2024"); a month
+    and year ("the war that began in October 2023": the 1st of the month) and a bare
+    year ("since the start of 2024", "so far in 2024": 1 January) count only when
+    introduced by since/in/on/from/after/during/began/started and not in a future clause
+    ("elections due in 2026"). Bounds after ``today`` are left out.
+
+    Args:
+        text: The document text.
+        today: The latest plausible date; defaults to the current date.
+
+    Returns:
+        ``(bound, phrase, kind)`` triples, kind ``full``, ``month`` or ``year``.
+    """
+    today = today or date.today()
+    bounds: list[tuple[date, str, str]] = []
+    full_spans: list[tuple[int, int]] = []
+    for pattern in (_MONTH_FIRST, _DAY_FIRST, _MONTH_FIRST_RANGE, _DAY_FIRST_RANGE):
+        for m in pattern.finditer(text):
+            full_spans.append(m.span())
+            found = _valid(int(m["year"]), month_number(m["month"]), int(m["day"]))
+            if found and not _is_future(text, m.start()):
+                bounds.append((found, m[0].strip(), "full"))
+    for m in _ISO.finditer(text):
+        full_spans.append(m.span())
+        found = _valid(int(m[1]), int(m[2]), int(m[3]))
+        if found and not _is_future(text, m.start()):
+            bounds.append((found, m[0], "full"))
+
+    def in_full(start: int, end: int) -> bool:
+        return any(s <= start and end <= e for s, e in full_spans)
+
+    month_spans: list[tuple[int, int]] = []
+    for m in _MONTH_YEAR.finditer(text):
+        if in_full(*m.span()) or _DAY_BEFORE.search(text[max(0, m.start() - 12):m.start()]):
+            continue
+        month_spans.append(m.span())
+        intro = _INTRODUCER.search(text[max(0, m.start() - 60):m.start()])
+        if intro and not _is_future(text, m.start() - len(intro[0])):
+            found = date(int(m["year"]), month_number(m["month"]), 1)
+            bounds.append((found, intro[0] + m[0], "month"))
+    for m in _BARE_YEAR.finditer(text):
+        if in_full(*m.span()) or any(s <= m.start() < e for s, e in month_spans):
+            continue
+        intro = _INTRODUCER.search(text[max(0, m.start() - 60):m.start()])
+        if (intro and not _is_future(text, m.start() - len(intro[0]))
+                and not _is_count(text, m.end())):
+            bounds.append((date(int(m["year"]), 1, 1), intro[0] + m[0], "year"))
+    return [bound for bound in bounds if bound[0] <= today]
+
+
+def _infer_from_mentions(text: str, month: int, day: int,
+                         today: date | None = None) -> tuple[int, str] | None:
+    bounds = lower_bounds(text, today)
+    if not bounds:
         return None
-    latest, phrase = max(mentions)
+    latest, phrase, kind = max(bounds, key=lambda b: (b[0], b[2] == "full"))
+    phrase = " ".join(phrase.split())
     for year in range(latest.year, latest.year + 2):
         when = _valid(year, month, day)
-        if when is not None and when >= latest:
+        if when is None or when < latest:
+            continue
+        if kind == "full":
             return year, (f"year {year} inferred from the latest full date in the text, "
                           f"\"{phrase}\" ({latest.isoformat()}): the report is not older")
+        what = "month" if kind == "month" else "year"
+        return year, (f"year {year} inferred from \"{phrase}\" in the text (a past {what}, "
+                      f"from {latest.isoformat()}): the report is not older")
     return None
 
 
@@ -327,7 +428,7 @@ def infer_year(text: str, month: int, day: int, *, war_starts: WarStarts = (),
     """
     today = today or date.today()
     for found in (_infer_from_war(text, month, day, war_starts),
-                  _infer_from_mentions(text, month, day)):
+                  _infer_from_mentions(text, month, day, today)):
         if found is not None and date(found[0], month, day) <= today:
             return found
     return None, None
