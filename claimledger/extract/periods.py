@@ -10,6 +10,7 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 from .numbers import words_to_int
 
@@ -68,6 +69,12 @@ class TimeRef:
     text: str = ""
 
 
+@lru_cache(maxsize=8192)
+def _find_times(sentence: str, anchor: date | None, war_start: date | None,
+                events: tuple[tuple[tuple[str, ...], str], ...]) -> tuple[TimeRef, ...]:
+    return tuple(_scan(sentence, anchor, war_start, events))
+
+
 def find_times(sentence: str, anchor: date | None, *, war_start: date | None = None,
                events: tuple[tuple[tuple[str, ...], str], ...] = ()) -> list[TimeRef]:
     """Time expressions in ``sentence`` resolved against ``anchor``, left to right.
@@ -78,6 +85,11 @@ def find_times(sentence: str, anchor: date | None, *, war_start: date | None = N
         war_start: start date of the war the sentence is about, for "since the war began".
         events: (phrases, ISO date) of dated events of that war ("ground operations").
     """
+    return list(_find_times(sentence, anchor, war_start, events))
+
+
+def _scan(sentence: str, anchor: date | None, war_start: date | None,
+          events: tuple[tuple[tuple[str, ...], str], ...]) -> list[TimeRef]:
     taken: list[tuple[int, int]] = []
     out: list[TimeRef] = []
     for name, rx in PATTERNS:

@@ -61,7 +61,8 @@ class Registry:
     places: dict[str, Place] = field(default_factory=dict)
     enemy_terms: list[str] = field(default_factory=list)
     _terms: dict[str, list[Mention]] = field(default_factory=dict)
-    _regexes: tuple[re.Pattern[str], ...] = ()
+    place_aliases: list[tuple[str, Place]] = field(default_factory=list)
+    _trie: dict[str, Any] = field(default_factory=dict)
 
     # -- building -------------------------------------------------------------------------
     def add_file(self, path: str | Path) -> None:
@@ -85,7 +86,7 @@ class Registry:
         for pl in data.get("places") or []:
             self._add_place(pl, origin)
         self.enemy_terms += [str(t) for t in data.get("enemy_terms") or []]
-        self._regexes = ()
+        self._trie = {}
 
     def _add_party(self, p: dict[str, Any], origin: str) -> None:
         if not isinstance(p, dict) or "name" not in p:
@@ -112,6 +113,7 @@ class Registry:
                       _float(pl.get("lon")), pl.get("party"))
         for alias in [pl["name"], *(pl.get("aliases") or [])]:
             self.places[str(alias).lower()] = place
+            self.place_aliases.append((str(alias), place))
 
     # -- lookups -------------------------------------------------------------------------------
     def kind_of(self, party: str | None) -> str:
@@ -143,26 +145,38 @@ class Registry:
 
     # -- mentions ------------------------------------------------------------------------------
     def mentions(self, text: str) -> list[Mention]:
-        """Every registry term in ``text``, longest match first, non-overlapping, left to right."""
-        if not self._regexes:
+        """Every registry term in ``text``: leftmost-longest, non-overlapping, left to right.
+
+        Matching walks a trie of lower-cased word tokens (fast for thousands of aliases);
+        acronyms and capitalised single words must also match in case ("IDF", "Shot" vs "shot").
+        """
+        if not self._trie:
             self._compile()
-        found: list[Mention] = []
-        for rx in self._regexes:
-            for m in rx.finditer(text):
-                key = _key(m.group(0))
-                for proto in self._terms.get(key, ())[:1]:
-                    found.append(Mention(m.start(), m.end(), m.group(0), proto.kind, proto.party,
-                                         proto.name, proto.role, proto.place))
-        found.sort(key=lambda x: (x.start, -(x.end - x.start)))
+        tokens = [(m.start(), m.end(), m.group(0).lower().replace("’", "'")) for m in _TOKEN.finditer(text)]
         out: list[Mention] = []
-        for m in found:
-            if not out or m.start >= out[-1].end:
-                out.append(m)
+        i = 0
+        while i < len(tokens):
+            node, best, j = self._trie, None, i
+            while j < len(tokens) and tokens[j][2] in node:
+                node = node[tokens[j][2]]
+                j += 1
+                if _END in node:
+                    span = text[tokens[i][0]:tokens[j - 1][1]]
+                    proto = next((m for m in node[_END] if _case_ok(m.text, span)), None)
+                    if proto is not None:
+                        best = (j, proto, span)
+            if best is None:
+                i += 1
+                continue
+            j, proto, span = best
+            out.append(Mention(tokens[i][0], tokens[j - 1][1], span, proto.kind, proto.party, proto.name,
+                               proto.role, proto.place))
+            i = j
         return out
 
     def candidates(self, term: str) -> list[Mention]:
         """All registry readings of ``term`` (an alias may belong to several parties)."""
-        if not self._regexes:
+        if not self._trie:
             self._compile()
         return list(self._terms.get(_key(term), ()))
 
@@ -189,24 +203,31 @@ class Registry:
                 add(str(lt), "loaded", pname, pname)
         for t in self.enemy_terms:
             add(t, "enemy", None, t)
-        for alias, place in self.places.items():
+        for alias, place in self.place_aliases:
             add(alias, "place", place.party, place.name, "place", place)
+        order = ("organ", "party", "demonym", "loaded", "enemy", "place")
+        trie: dict[str, Any] = {}
         for key, ms in terms.items():  # organs before names before places for one spelling
-            ms.sort(key=lambda m: ("organ", "party", "demonym", "loaded", "enemy", "place").index(m.kind))
+            ms.sort(key=lambda m: order.index(m.kind))
+            node = trie
+            toks = [t.group(0) for t in _TOKEN.finditer(key)]
+            if not toks:
+                continue
+            for tok in toks:
+                node = node.setdefault(tok, {})
+            node.setdefault(_END, []).extend(ms)
         self._terms = terms
-        spellings = {m.text for ms in terms.values() for m in ms}
-        exact = [t for t in spellings if _case_sensitive(t)]
-        exact += [t.upper() for t in exact]
-        other = [t for t in spellings if not _case_sensitive(t)]
-        self._regexes = tuple(r for r in (_alternation(other, re.I), _alternation(exact, 0)) if r)
+        self._trie = trie
 
 
-def _alternation(terms: list[str], flags: int) -> re.Pattern[str] | None:
-    if not terms:
-        return None
-    alts = sorted(set(terms), key=len, reverse=True)
-    body = "|".join(re.escape(t).replace(r"\ ", r"\s+") for t in alts)
-    return re.compile(rf"(?<![\w-])(?:{body})(?=['’]s\b|[^\w-]|$)", flags)
+_END = "\0"
+_TOKEN = re.compile(r"\w+(?:[-.]\w+)*|['’]s\b")
+
+
+def _case_ok(term: str, span: str) -> bool:
+    if not _case_sensitive(term):
+        return True
+    return " ".join(span.split()) in (term, term.upper())
 
 
 def _case_sensitive(term: str) -> bool:

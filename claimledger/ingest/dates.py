@@ -291,7 +291,7 @@ def _infer_from_war(text: str, month: int, day: int,
 
 
 # A month and year with no day ("in October 2023"), and a bare year ("since 2014").
-_MONTH_YEAR = re.compile(rf"\b(?P<month>{MONTH}),?\s+(?:of\s+)?(?P<year>(?:19|20)\d{{2}})(?![\d,.]\d)",
+_MONTH_YEAR = re.compile(rf"\b(?P<month>{MONTH}),?\s+(?:of\s+)?(?P<year>(?:19|20)\d{{2}})(?!\d)",
                          re.IGNORECASE)
 _BARE_YEAR = re.compile(r"(?<![\w.,/-])(?P<year>(?:19|20)\d{2})(?![\w-]|[.,/]\d)")
 # A full date written before a month-year match: "4 October 2023" is not "October 2023".
@@ -304,9 +304,10 @@ _INTRODUCER = re.compile(
     re.IGNORECASE)
 # A clause that puts the mention in the future ("elections due in 2026").
 _FUTURE = re.compile(
-    r"\b(?:will|won't|would|shall|due|expected|expects?|scheduled|planned|plans?|planning"
+    r"\b(?:will|won't|would|shall|due(?!\s+to\s+(?:the|an?|its|their|his|her|this|that|these"
+    r"|those|[a-z]+ing)\b)|expected|expects?|scheduled|planned|plans?|planning"
     r"|set\s+to|slated|aims?|aiming|intends?|hopes?|hoping|next|upcoming|forecast|projected"
-    r"|targets?|deadline|ahead|going\s+to|could|may|might|should)\b|['’]ll\b", re.IGNORECASE)
+    r"|targets?|deadline|ahead|going\s+to)\b|['’]ll\b", re.IGNORECASE)
 _CLAUSE_END = re.compile(r"[.;!?\n]\s|\n")
 _LOOK_BACK = 80
 #: Lowercase words that may follow a bare year without making it a count ("in 2024 alone").
