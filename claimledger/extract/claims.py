@@ -40,7 +40,7 @@ _RUNNING_TOTAL = re.compile(
 _ASIDE = re.compile(r"(?:\s+(?:from|in|of|near|at|on|across|inside)\s+[^,;.]{1,50}?(?=,|\s+(?:were|was|have|has|had)\b))?"
                     r"(?:\s*,\s*(?:including|among\s+them|of\s+whom|most\s+of\s+them|mostly|many\s+of\s+them|"
                     r"from|in|near|according\s+to)\b[^,;.]{0,80},)?", re.I)
-_SELF_TRIGGERING = {"killed", "wounded", "injured", "dead", "deaths", "fatalities", "casualties", "injuries"}
+_SELF_TRIGGERING = {"killed", "wounded", "injured", "dead", "deaths", "fatalities", "casualties", "injuries", "killings"}
 _PARTICIPLES = {"killed", "wounded", "injured", "dead", "missing", "captured", "detained", "displaced"}
 # "of that number, 2,105 tanks", "including 587 children", "among them 12 women"
 _BREAKDOWN_BEFORE = re.compile(
@@ -214,8 +214,10 @@ class CandidateFinder:
         if last is None:
             return None
         gap = text[last.end():start]
-        if re.search(r"[;.:“”\"]", gap) or len(gap.split()) > 3:
+        if re.search(r"[;.“”\"]|[:,]\s*\S", gap) or len(gap.split()) > 3:
             return None
+        if re.search(r"\b(?:and|or|while|but|whereas)\b", gap, re.I) or self.noun_re.search(gap):
+            return None  # "32 civilians had died and 63 were wounded": the verb belongs to the count before
         return last.group(0), (last.start(), last.end()), False
 
     def _right_passive(self, text: str, _start: int, end: int) -> tuple[str, tuple[int, int], bool] | None:

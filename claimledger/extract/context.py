@@ -8,6 +8,29 @@ from datetime import date
 from .registry import Conflict, Mention, Registry
 
 
+def disambiguate(registry: Registry, mentions: list[Mention]) -> list[Mention]:
+    """Give each alias shared by several parties ("Health Ministry", "general staff", "junta") the
+    reading whose party the rest of the document names most."""
+    readings = [registry.candidates(m.text) for m in mentions]
+    weight: Counter[str] = Counter()
+    for m, cands in zip(mentions, readings):
+        parties = {c.party for c in cands if c.party}
+        if len(parties) == 1:
+            weight[parties.pop()] += 1
+            if m.kind == "place" and m.party:
+                for p, e in registry.parties.items():
+                    if m.party in e.get("homelands", []):
+                        weight[p] += 1
+    out = []
+    for m, cands in zip(mentions, readings):
+        same_kind = [c for c in cands if c.kind == m.kind and c.party]
+        if len({c.party for c in same_kind}) > 1:
+            best = max(same_kind, key=lambda c: (weight[c.party or ""], -same_kind.index(c)))
+            m = Mention(m.start, m.end, m.text, m.kind, best.party, best.name, best.role, best.place)
+        out.append(m)
+    return out
+
+
 @dataclass
 class DocumentContext:
     """Registry mentions of the whole document and what follows from them."""

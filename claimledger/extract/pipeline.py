@@ -16,7 +16,7 @@ from ..errors import ClaimLedgerError, ExtractionError
 from ..models import Claim, Document, Evidence, ExtractionResult
 from .attribution import Attribution, AttributionFinder, Discourse
 from .claims import Candidate, CandidateFinder
-from .context import DocumentContext
+from .context import DocumentContext, disambiguate
 from .lexicon import Lexicon, default_lexicon
 from .merge import link_breakdowns, merge_duplicates
 from .periods import TimeRef, find_times
@@ -75,7 +75,7 @@ class Extractor:
     def extract(self, doc: Document) -> list[Claim]:
         """All claims of ``doc``, in order of first evidence."""
         published = _iso(doc.published)
-        mentions = self.registry.mentions(doc.text)
+        mentions = disambiguate(self.registry, self.registry.mentions(doc.text))
         ctx = DocumentContext(self.registry, mentions, published)
         conflict = ctx.conflict_for()
         infos = self._read_sentences(doc.text, mentions, list(conflict.sides) if conflict else [])

@@ -22,7 +22,7 @@ LEVELS = {"country": 1, "region": 2, "city": 3, "district": 4}
 
 @dataclass(frozen=True, slots=True)
 class Mention:
-    """A registry term found in text. ``kind``: organ, party, demonym, loaded, enemy, place."""
+    """A registry term found in text. ``kind``: organ, party, demonym, loaded, enemy, irregular, place."""
 
     start: int
     end: int
@@ -60,6 +60,7 @@ class Registry:
     conflicts: list[Conflict] = field(default_factory=list)
     places: dict[str, Place] = field(default_factory=dict)
     enemy_terms: list[str] = field(default_factory=list)
+    irregular_terms: list[str] = field(default_factory=list)
     _terms: dict[str, list[Mention]] = field(default_factory=dict)
     place_aliases: list[tuple[str, Place]] = field(default_factory=list)
     _trie: dict[str, Any] = field(default_factory=dict)
@@ -76,7 +77,7 @@ class Registry:
         self.add_data(data, origin=str(path))
 
     def add_data(self, data: dict[str, Any], *, origin: str = "registry") -> None:
-        unknown = set(data) - {"parties", "conflicts", "places", "enemy_terms"}
+        unknown = set(data) - {"parties", "conflicts", "places", "enemy_terms", "irregular_terms"}
         if unknown:
             raise RegistryError(f"{origin}: unknown registry keys {sorted(unknown)}")
         for p in data.get("parties") or []:
@@ -86,6 +87,7 @@ class Registry:
         for pl in data.get("places") or []:
             self._add_place(pl, origin)
         self.enemy_terms += [str(t) for t in data.get("enemy_terms") or []]
+        self.irregular_terms += [str(t) for t in data.get("irregular_terms") or []]
         self._trie = {}
 
     def _add_party(self, p: dict[str, Any], origin: str) -> None:
@@ -203,9 +205,11 @@ class Registry:
                 add(str(lt), "loaded", pname, pname)
         for t in self.enemy_terms:
             add(t, "enemy", None, t)
+        for t in self.irregular_terms:
+            add(t, "irregular", None, t)
         for alias, place in self.place_aliases:
             add(alias, "place", place.party, place.name, "place", place)
-        order = ("organ", "party", "demonym", "loaded", "enemy", "place")
+        order = ("organ", "party", "demonym", "loaded", "enemy", "irregular", "place")
         trie: dict[str, Any] = {}
         for key, ms in terms.items():  # organs before names before places for one spelling
             ms.sort(key=lambda m: order.index(m.kind))

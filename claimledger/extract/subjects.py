@@ -44,7 +44,7 @@ def find_actor(c: Candidate, mentions: list[Mention], counted: list[tuple[int, i
     not actors; only belligerents (when ``belligerents`` is given) act.
     """
     text = c.sentence.text
-    mentions = [m for m in mentions if (not belligerents or m.party in belligerents or m.kind == "enemy")
+    mentions = [m for m in mentions if (not belligerents or m.party in belligerents or m.kind in ("enemy", "irregular"))
                 and not re.search(r"\bof\s+(?:the\s+)?$", text[max(0, m.start - 8):m.start])]
     text = c.sentence.text
     if c.passive:
@@ -59,14 +59,14 @@ def find_actor(c: Candidate, mentions: list[Mention], counted: list[tuple[int, i
         return None
     lo, hi = c.subject_span
     before = [m for m in mentions if m.end <= c.trigger_span[0] and not lo <= m.start < hi
-              and m.kind in (*_PARTY_KINDS, "enemy") and c.trigger_span[0] - m.end <= 120
+              and m.kind in (*_PARTY_KINDS, "enemy", "irregular") and c.trigger_span[0] - m.end <= 120
               and not any(a <= m.start < b for a, b in counted) and not _is_object(text, m)]
     return before[-1] if before else None
 
 
 _OBJECT_BEFORE = re.compile(
     r"\b(?:struck|hit|targeted|attacked|bombed|shelled|raided|destroyed|at|on|against|toward|towards|into|"
-    r"with|from|near|over|in|inside|among|of|upon)\s+(?:the\s+|a\s+)?$", re.I)
+    r"with|from|near|over|in|inside|among|of|upon|by)\s+(?:the\s+|a\s+)?$", re.I)
 
 
 def _is_object(text: str, m: Mention) -> bool:
@@ -79,10 +79,11 @@ def resolve_subject_party(c: Candidate, *, mentions: list[Mention], claimant_par
                           previous: str | None, claimant_role: str = "military",
                           nationality: str | None = None, place_party: str | None = None) -> Side:
     """The side whose people or things ``c`` counts."""
-    if actor is not None and actor.kind == "enemy":  # "Militants fired 27 rockets", in an army's statement
-        enemy = ctx.enemy_of(claimant_party if claimant_belligerent else nationality, mentions)
-        actor = Mention(actor.start, actor.end, actor.text, "party", enemy, enemy or "") if enemy else None
-    named = _named_in_subject(c, mentions, claimant_party, actor, ctx)
+    if actor is not None and actor.kind in ("enemy", "irregular"):  # "Militants fired 27 rockets", says the army
+        side = _side_of_term(actor, claimant_party if claimant_belligerent else nationality, claimant_role,
+                             mentions, ctx)
+        actor = Mention(actor.start, actor.end, actor.text, "party", side, side or "") if side else None
+    named = _named_in_subject(c, mentions, claimant_party, actor, ctx, claimant_role)
     if named:
         return named
     noun = c.subject.split()[-1].lower() if c.subject else ""
@@ -109,6 +110,8 @@ def resolve_subject_party(c: Candidate, *, mentions: list[Mention], claimant_par
     if noun in _GENERIC or "building" in c.noun_classes:
         if place:
             return Side(str(place), "place")
+        if c.category == "displaced":
+            return Side("civilians", "displaced people")
         if noun in _GENERIC and claimant_role in _TOLL_KEEPERS and claimant_party not in ("media", "UN", "NGO", "other"):
             return Side(claimant_party, "toll of the claimant's side")
     if "building" in c.noun_classes and "facility" not in c.noun_classes:
@@ -140,21 +143,29 @@ def _by_enemy(c: Candidate, mentions: list[Mention], own: str | None, actor_part
 
 
 def _named_in_subject(c: Candidate, mentions: list[Mention], claimant_party: str,
-                      actor: Mention | None, ctx: DocumentContext) -> Side | None:
+                      actor: Mention | None, ctx: DocumentContext, claimant_role: str = "") -> Side | None:
     lo, hi = c.subject_span
     text = c.sentence.text
     of_x = re.match(r"^\s+(?:of|from|belonging\s+to)\s+(?:the\s+)?", text[hi:]) if hi else None
     hi2 = hi + of_x.end() + 40 if of_x else hi
     lo2 = c.count.end
-    inside = [m for m in mentions if (lo2 <= m.start < hi2) and m.kind in (*_PARTY_KINDS, "enemy")
+    inside = [m for m in mentions if (lo2 <= m.start < hi2) and m.kind in (*_PARTY_KINDS, "enemy", "irregular")
               and not (c.count.start <= m.start < c.count.end)]
     for m in inside:
-        if m.kind == "enemy":
-            base = actor.party if actor and actor.party else claimant_party
-            enemy = ctx.enemy_of(base, mentions)
-            if enemy:
-                return Side(enemy, f"enemy term '{m.text}'")
+        if m.kind in ("enemy", "irregular"):
+            base = actor.party if actor and actor.party and m.kind == "enemy" else claimant_party
+            side = _side_of_term(m, base, "" if m.kind == "enemy" else claimant_role, mentions, ctx)
+            if side:
+                return Side(side, f"{m.kind} term '{m.text}'")
             continue
         if m.party:
             return Side(m.party, f"named '{m.text}'")
     return None
+
+
+def _side_of_term(m: Mention, speaker: str | None, speaker_role: str, mentions: list[Mention],
+                  ctx: DocumentContext) -> str | None:
+    """ "terrorists" is the speaker's enemy; "militants" is an armed group's own side in its own words."""
+    if m.kind == "irregular" and speaker_role == "armed_group":
+        return speaker
+    return ctx.enemy_of(speaker, mentions)

@@ -255,7 +255,8 @@ def _war_patterns(terms: Sequence[str]) -> list[re.Pattern[str]]:
     alternation = "|".join(
         r"\s+".join(map(re.escape, t.split())) for t in sorted(terms, key=len, reverse=True))
     war = rf"(?P<war>{alternation})\b"
-    verbs = (r"(?:enters|entered|entering|enter|is\s+in|was\s+in|in|into|reaches|reached"
+    verbs = (r"(?:enters|entered|entering|enter|is\s+(?:now\s+)?in|was\s+(?:now\s+)?in|in|into"
+             r"|reaches|reached"
              r"|marks|marked|nears|neared|approaches|approached|now\s+in)")
     owner = r"(?:[\w'’.\-]+['’]s\s+)?"
     return [
@@ -268,11 +269,56 @@ def _war_patterns(terms: Sequence[str]) -> list[re.Pattern[str]]:
     ]
 
 
+#: Words for "the war" that a text may date itself ("since the war began in April 2023").
+_GENERIC_WARS = ("war", "conflict")
+_TEXT_START = re.compile(
+    r"\b(?:war|conflict)\s+(?:that\s+|which\s+)?(?:began|broke\s+out|started|erupted)"
+    r"\s+(?:in|on)\s+", re.IGNORECASE)
+
+
+def text_war_start(text: str) -> tuple[date, str] | None:
+    """The start of "the war" when the text gives one ("the war began in April 2023").
+
+    A full date gives that day, a month and year the 1st of the month. Texts giving
+    two different starts give none.
+
+    Args:
+        text: The document text.
+
+    Returns:
+        ``(start, phrase)``, or None.
+    """
+    starts: dict[date, str] = {}
+    for m in _TEXT_START.finditer(text):
+        after = text[m.end():m.end() + 40]
+        if (full := _MONTH_FIRST.match(after) or _DAY_FIRST.match(after)) and (
+                found := _valid(int(full["year"]), month_number(full["month"]), int(full["day"]))):
+            starts.setdefault(found, m[0] + full[0])
+        elif month_year := _MONTH_YEAR.match(after):
+            found = date(int(month_year["year"]), month_number(month_year["month"]), 1)
+            starts.setdefault(found, m[0] + month_year[0])
+    if len(starts) != 1:
+        return None
+    return next(iter(starts.items()))
+
+
 def _infer_from_war(text: str, month: int, day: int,
                     war_starts: WarStarts) -> tuple[int, str] | None:
     index = _term_index(war_starts)
+    anchored = text_war_start(text)
+    if anchored is not None:
+        start, phrase = anchored
+        found = _infer_from_war_age(text, month, day, dict.fromkeys(_GENERIC_WARS, start))
+        if found is not None:
+            year, note = found
+            return year, note.replace(";", f" per \"{' '.join(phrase.split())}\";", 1)
     if not index:
         return None
+    return _infer_from_war_age(text, month, day, index)
+
+
+def _infer_from_war_age(text: str, month: int, day: int,
+                        index: dict[str, date]) -> tuple[int, str] | None:
     for pattern in _war_patterns(list(index)):
         for m in pattern.finditer(text):
             n = int(m["n"]) if m["n"].isdigit() else _ordinal_value(m["n"])

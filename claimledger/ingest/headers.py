@@ -6,6 +6,7 @@ it holds, or None when the line reads as article text:
 * ``byline_outlet`` reads "By Levant Monitor staff", "By Jane Doe, Example Times",
   "By the Kyiv Independent news desk" and "By Reuters" (a byline naming only a person
   gives no outlet);
+* ``outlet_line`` reads an "Outlet | Section" line ("Congo Insight | Security");
 * ``is_channel_handle`` spots the "@handle · 12.4K subscribers" line under a
   Telegram-style channel name;
 * ``date_line_value`` reads a short metadata-like line holding a date
@@ -43,6 +44,7 @@ staff writer writers reporter reporters correspondent correspondents editor edit
 newsdesk desk team bureau newsroom journalist journalists contributor contributors wire wires
 service services agencies senior chief special foreign political diplomatic military defence
 defense security investigative regional local our a an own""".split())
+_OWN = re.compile(r"^(?:our|a|an)\s", re.IGNORECASE)
 _COMMA = re.compile(r"\s*[,;]\s*")
 _FOR = re.compile(r"\s+for\s+")
 #: Words that mark a name as an organisation rather than a person.
@@ -178,6 +180,8 @@ def byline(line: str) -> Byline | None:
         parts = split
     names: list[tuple[str, bool]] = []
     for part in parts:
+        if _OWN.match(part):  # "our Kayah correspondent", "a staff reporter": no outlet
+            continue
         name, had_role = _strip_role(part)
         name = re.sub(r"^the\s+", "", name).strip()
         if name:
@@ -192,6 +196,32 @@ def byline(line: str) -> Byline | None:
     if outlet is not None and (" and " in f" {outlet} " and not _is_organisation(outlet)):
         outlet = None
     return Byline(outlet)
+
+
+def _title_cased(part: str) -> bool:
+    words = part.split()
+    return (0 < len(words) <= 4 and len(part) <= 40 and words[0][0].isupper()
+            and all(w[0].isupper() or w.lower() in _BYLINE_SMALL for w in words)
+            and not part.endswith((".", ",", ":", ";")))
+
+
+def outlet_line(line: str) -> str | None:
+    """The outlet of an "Outlet | Section" line ("Congo Insight | Security"), or None.
+
+    Two or three short title-cased parts split by ``|``, ``·`` or ``•``, none a date.
+
+    Args:
+        line: One line, markup cleaned off.
+
+    Returns:
+        The first part, or None.
+    """
+    parts = [p.strip() for p in re.split(r"[|·•]", line)]
+    if not 2 <= len(parts) <= 3 or not all(_title_cased(p) for p in parts):
+        return None
+    if any(parse_date(p) or re.search(r"\d", p) for p in parts):
+        return None
+    return parts[0]
 
 
 def is_channel_handle(line: str) -> bool:

@@ -2,7 +2,12 @@
 
 Date precedence: the caller's option > the file's own metadata (date marker,
 Published line, HTML meta, record field) > a dateline in the text (with the year
-inferred from the text when the dateline has none) > unknown, with a warning.
+inferred from the text when the dateline has none) > a date on a short metadata-like
+line of the text ("8 March 2024 | Peace and Security") > unknown, with a warning.
+
+Outlet precedence: the caller's option > the file's metadata (Source line, trailer,
+byline, channel header, HTML site name, record field) > a dateline's wire
+("(Reuters)") > an outlet named in the text ("NV could not independently verify").
 """
 from __future__ import annotations
 
@@ -25,6 +30,10 @@ class Metadata:
     outlet: str | None = None
     url: str | None = None
     published: str | None = None
+    #: A date read from a metadata-like line of the text, used without a dateline.
+    text_published: str | None = None
+    #: An outlet named in the text, used when nothing else names one.
+    text_outlet: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -50,8 +59,9 @@ def _from_dateline(text: str, line: Dateline, war_starts: WarStarts) -> DateChoi
 
 
 def choose_date(text: str, *, option: str | None, metadata: str | None,
-                dateline: Dateline | None, war_starts: WarStarts = ()) -> DateChoice:
-    """Pick the publication date by precedence: option > metadata > dateline > unknown.
+                dateline: Dateline | None, war_starts: WarStarts = (),
+                text_date: str | None = None) -> DateChoice:
+    """Pick the publication date: option > metadata > dateline > text date line > unknown.
 
     Args:
         text: The document text (used to infer a dateline's missing year).
@@ -59,6 +69,7 @@ def choose_date(text: str, *, option: str | None, metadata: str | None,
         metadata: An ISO date from the file's metadata, or None.
         dateline: The dateline found in the text, or None.
         war_starts: ``(war terms, start date)`` pairs for ``infer_year``.
+        text_date: An ISO date from a metadata-like line of the text, or None.
 
     Returns:
         The chosen date, its ``date_source`` and any warnings.
@@ -69,6 +80,8 @@ def choose_date(text: str, *, option: str | None, metadata: str | None,
         return DateChoice(published=metadata, date_source="metadata")
     if dateline is not None:
         return _from_dateline(text, dateline, war_starts)
+    if text_date:
+        return DateChoice(published=text_date, date_source="text")
     return DateChoice(published=None, date_source=None, warnings=(NO_DATE_WARNING,))
 
 
@@ -91,11 +104,13 @@ def build_document(text: str, meta: Metadata, *, source: str, war_starts: WarSta
     """
     dateline = find_dateline(text)
     choice = choose_date(text, option=published, metadata=meta.published,
-                         dateline=dateline, war_starts=war_starts)
+                         dateline=dateline, war_starts=war_starts,
+                         text_date=meta.text_published)
     wire = dateline.outlet if dateline is not None else None
     return Document(
         text=text, source=source, title=meta.title or None,
-        outlet=outlet or meta.outlet or wire, url=meta.url or None,
+        outlet=outlet or meta.outlet or wire or meta.text_outlet or None,
+        url=meta.url or None,
         published=choice.published, date_source=choice.date_source,
         warnings=tuple(warnings) + choice.warnings,
     )

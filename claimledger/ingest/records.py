@@ -106,6 +106,8 @@ def record_document(record: Mapping[str, Any], *, source: str,
         outlet=_string(_lookup(record, _FIELDS["outlet"])) or found.outlet,
         url=_string(_lookup(record, _FIELDS["url"])) or found.url,
         published=published or found.published,
+        text_published=found.text_published,
+        text_outlet=found.text_outlet,
     )
     return build_document(text, meta, source=source, war_starts=options.war_starts,
                           published=options.published, outlet=options.outlet,

@@ -12,11 +12,23 @@ import re
 from dataclasses import dataclass, field
 
 from ..models import Document
-from .dates import MONTH, WarStarts, parse_date
+from .dates import WarStarts, find_dateline, parse_date
+from .headers import (
+    byline,
+    date_line_value,
+    is_channel_handle,
+    is_date_value,
+    is_headline,
+    outlet_line,
+)
 from .metadata import Metadata, build_document
 
 #: How many non-empty lines at the top may hold ``Published:``-style metadata.
 HEADER_LINES = 8
+#: How many non-empty lines at the top may hold a byline, or a date line.
+TOP_LINES = 10
+#: How many non-empty lines at the bottom may hold a date line.
+BOTTOM_LINES = 6
 
 _DATE_MARKER = re.compile(r"\A\s*(date:?[ \t]+(\d{4}-\d{2}-\d{2}))(?![\d\w])", re.IGNORECASE)
 _DATE_LABEL = (r"first\s+published|last\s+updated|published|posted|updated|dated|date"
@@ -24,10 +36,6 @@ _DATE_LABEL = (r"first\s+published|last\s+updated|published|posted|updated|dated
 _LABELLED = re.compile(
     rf"^(?P<label>{_DATE_LABEL}|title|headline|source|outlet|url|link)"
     r"(?P<sep>\s*:\s*|\s+on\s+|\s+)(?P<value>\S.*)$", re.IGNORECASE)
-_DATE_START = re.compile(rf"^(?:\d|{MONTH}|(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun))", re.IGNORECASE)
-_DATE_WORD = re.compile(
-    rf"^(?:{MONTH}|(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)(?:day)?|Tue|Wed|Thu|Sat|at|on|of"
-    r"|the|am|pm|a|p|m)$", re.IGNORECASE)
 _SOURCE_AT = re.compile(r"^[*_ \t]*source\s*@\s*(?P<outlet>.+?)[*_ \t]*$", re.IGNORECASE)
 _URL_LINE = re.compile(r"^<?(?P<url>https?://[^\s<>]+)>?$")
 _HEADING = re.compile(
@@ -39,6 +47,17 @@ _ASTERISKS = re.compile(r"(?<!\d)\*+|\*+(?!\d)")
 _UNDERSCORES = re.compile(r"(?<!\w)_{1,3}(?=\S)|(?<=\S)_{1,3}(?!\w)")
 _LINK = re.compile(r"(?P<open>!?\[)[^\]\n]*(?P<close>\]\([^)\s]*(?:[ \t]+\"[^\"\n]*\")?\))")
 _AUTOLINK = re.compile(r"(?P<open><)(?:https?://|mailto:)[^\s<>]+(?P<close>>)")
+_ACRONYM = re.compile(r"^(?P<name>.+?)\s*\((?P<short>[A-Z][A-Za-z&.\-]{1,11})\)$")
+# "Reuters could not independently verify ...": the outlet speaking of itself.
+_VERIFY = re.compile(
+    r"(?:^|(?<=[.!?]\s)|(?<=[.!?]\s\s))[ \t]*(?P<name>[A-Z][\w&'’.\-]*(?:[ \t]+[A-Z][\w&'’.\-]*){0,4})"
+    r"[ \t]+(?:could[ \t]+not|couldn['’]t|cannot|can['’]t|was[ \t]+(?:not[ \t]+able|unable)[ \t]+to"
+    r"|has[ \t]+not[ \t]+been[ \t]+able[ \t]+to|is[ \t]+(?:not[ \t]+able|unable)[ \t]+to)"
+    r"[ \t]+independently[ \t]+(?:verify|confirm)\b", re.MULTILINE)
+_NOT_OUTLETS = frozenset("""
+it they we he she i you this that these those officials authorities journalists reporters
+analysts observers monitors experts researchers investigators residents witnesses police
+there""".split())
 
 
 @dataclass
@@ -52,6 +71,7 @@ class _Scan:
     found: dict[str, str] = field(default_factory=dict)
     heading: int | None = None
     marker_line: int | None = None
+    channel_end: int | None = None
 
     def __post_init__(self) -> None:
         pos = 0
@@ -72,6 +92,10 @@ class _Scan:
         return [i for i, _ in enumerate(self.lines)
                 if i not in self.taken and self.line(i).strip()]
 
+    def filled_lines(self) -> list[int]:
+        """Non-empty lines, taken or not."""
+        return [i for i, _ in enumerate(self.lines) if self.line(i).strip()]
+
 
 def _clean(value: str) -> str:
     return " ".join(value.strip().strip("*_#").split())
@@ -88,27 +112,18 @@ def _mark_date_marker(scan: _Scan) -> None:
             scan.taken.add(line)
 
 
-def _is_date_value(value: str) -> bool:
-    """True for a value that is a date (and time), not a sentence that holds one."""
-    if len(value) > 60 or not _DATE_START.match(value):
-        return False
-    words = [w for w in re.findall(r"[^\W\d_]+", value)
-             if not (_DATE_WORD.match(w) or (w.isupper() and len(w) <= 5))]
-    return len(words) <= 1
-
-
 def _labelled_value(label: str, sep: str, value: str) -> tuple[str, str] | None:
     label = " ".join(label.lower().split())
     colon = ":" in sep
     if label in ("title", "headline") and colon:
         return "title", value
-    if label in ("source", "outlet") and colon and _looks_like_name(value):
-        return "outlet", value
+    if label in ("source", "outlet") and colon and (name := _outlet_name(value)):
+        return "outlet", name
     if label in ("url", "link") and colon and _URL_LINE.match(value):
         return "url", value.strip("<>")
     if label in ("title", "headline", "source", "outlet", "url", "link"):
         return None
-    iso = parse_date(value) if _is_date_value(value) else None
+    iso = parse_date(value) if is_date_value(value) else None
     if iso is None:
         return None
     return ("updated" if "updated" in label else "published"), iso
@@ -144,6 +159,21 @@ def _looks_like_name(line: str) -> bool:
             and not name.endswith((".", ",", ":", ";")) and "://" not in name)
 
 
+def _outlet_name(value: str) -> str | None:
+    """An outlet name from a ``Source:`` value: the name, or its acronym when too long.
+
+    "Example Wire (EXW)" gives "Example Wire"; "UN Office for the Coordination of
+    Humanitarian Affairs (OCHA)", too long to be a name, gives "OCHA".
+    """
+    value = _clean(value)
+    m = _ACRONYM.match(value)
+    if m and sum(c.isupper() for c in m["short"]) >= 2:
+        if _looks_like_name(m["name"]):
+            return _clean(m["name"])
+        return m["short"] if _looks_like_name(m["short"]) else None
+    return value if _looks_like_name(value) else None
+
+
 def _mark_trailer(scan: _Scan) -> None:
     body = [i for i in scan.open_lines() if not _RULE.match(scan.line(i))]
     if not body:
@@ -161,6 +191,88 @@ def _mark_trailer(scan: _Scan) -> None:
     if body[0] not in scan.taken and (url := _url_of(scan.line(body[0]))):
         scan.found.setdefault("url", url)
         scan.take(body[0])
+
+
+def _mark_byline(scan: _Scan) -> None:
+    """Blank the first byline near the top; the outlet it names, if any, is kept."""
+    for i in scan.filled_lines()[:TOP_LINES]:
+        if i in scan.taken:
+            continue
+        found = byline(_clean(scan.line(i)))
+        if found is not None:
+            if found.outlet and _looks_like_name(found.outlet):
+                scan.found.setdefault("outlet", found.outlet)
+            scan.take(i)
+            return
+
+
+def _mark_outlet_line(scan: _Scan) -> None:
+    """An "Outlet | Section" line in the header, below the first line: blanked."""
+    for i in scan.filled_lines()[1:HEADER_LINES]:
+        if i in scan.taken:
+            continue
+        name = outlet_line(_clean(scan.line(i)))
+        if name and _looks_like_name(name):
+            scan.found.setdefault("outlet", name)
+            scan.take(i)
+            return
+
+
+def _mark_channel(scan: _Scan) -> None:
+    """A channel name over an "@handle · N subscribers" line: the outlet; both blanked."""
+    lines = scan.open_lines()
+    if len(lines) < 3:
+        return
+    name, handle = lines[0], lines[1]
+    if is_channel_handle(_clean(scan.line(handle))) and _looks_like_name(scan.line(name)) \
+            and not _clean(scan.line(name)).startswith("@"):
+        scan.found.setdefault("outlet", _clean(scan.line(name)))
+        scan.take(name)
+        scan.take(handle)
+        scan.channel_end = handle
+
+
+def _mark_date_line(scan: _Scan) -> None:
+    """A date on a short metadata-like line in the first or last lines (not blanked)."""
+    if "published" in scan.found or "updated" in scan.found:
+        return
+    filled = scan.filled_lines()
+    bottom = filled[max(TOP_LINES, len(filled) - BOTTOM_LINES):]
+    for i in filled[:TOP_LINES] + bottom:
+        if i not in scan.taken and (iso := date_line_value(_clean(scan.line(i)))):
+            scan.found["text_date"] = iso
+            return
+
+
+def _mark_title(scan: _Scan, text: str) -> None:
+    """A headline-like first line of a plain text without a heading: the title."""
+    if "title" in scan.found or scan.heading is not None:
+        return
+    after = scan.channel_end if scan.channel_end is not None else -1
+    lines = [i for i in scan.open_lines() if i > after]
+    if lines and date_line_value(_clean(scan.line(lines[0]))):
+        lines = lines[1:]
+    if len(lines) < 2:
+        return
+    first = lines[0]
+    start, end = scan.lines[first]
+    title = " ".join(text[start:end].split())
+    following = first + 1
+    ends_block = (following >= len(scan.lines) or not scan.line(following).strip()
+                  or following in scan.taken)
+    labelled = _LABELLED.match(title)
+    if (ends_block and is_headline(title) and find_dateline(scan.line(first)) is None
+            and not (labelled and ":" in labelled["sep"])):
+        scan.found["title"] = title
+
+
+def _mark_verify_outlet(scan: _Scan, text: str) -> None:
+    """"Reuters could not independently verify": a fallback outlet from the text."""
+    for m in _VERIFY.finditer(text):
+        name = " ".join(m["name"].split())
+        if name.lower() not in _NOT_OUTLETS and _looks_like_name(name):
+            scan.found["text_outlet"] = name
+            return
 
 
 def _mark_blocks(scan: _Scan) -> None:
@@ -216,16 +328,20 @@ def strip_markup(raw: str) -> tuple[str, Metadata]:
     """
     scan = _Scan(raw)
     for mark in (_mark_date_marker, _mark_header, _mark_source_lines, _mark_trailer,
-                 _mark_blocks, _mark_inline):
+                 _mark_channel, _mark_byline, _mark_outlet_line, _mark_blocks, _mark_inline, _mark_date_line):
         mark(scan)
     text = _blank(raw, scan.spans)
+    _mark_title(scan, text)
+    _mark_verify_outlet(scan, text)
     title = scan.found.get("title")
     if title is None and scan.heading is not None:
         start, end = scan.lines[scan.heading]
         title = " ".join(text[start:end].split()) or None
     meta = Metadata(title=title, outlet=scan.found.get("outlet") or None,
                     url=scan.found.get("url"),
-                    published=scan.found.get("published") or scan.found.get("updated"))
+                    published=scan.found.get("published") or scan.found.get("updated"),
+                    text_published=scan.found.get("text_date"),
+                    text_outlet=scan.found.get("text_outlet"))
     return text, meta
 
 
