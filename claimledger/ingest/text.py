@@ -208,9 +208,8 @@ def _mark_byline(scan: _Scan) -> None:
 
 def _mark_outlet_line(scan: _Scan) -> None:
     """An "Outlet | Section" line in the header, below the first line: blanked."""
-    for i in scan.filled_lines()[1:HEADER_LINES]:
-        if i in scan.taken:
-            continue
+    top = set(scan.filled_lines()[:HEADER_LINES])
+    for i in [i for i in scan.open_lines() if i in top][1:]:
         name = outlet_line(_clean(scan.line(i)))
         if name and _looks_like_name(name):
             scan.found.setdefault("outlet", name)
@@ -328,7 +327,8 @@ def strip_markup(raw: str) -> tuple[str, Metadata]:
     """
     scan = _Scan(raw)
     for mark in (_mark_date_marker, _mark_header, _mark_source_lines, _mark_trailer,
-                 _mark_channel, _mark_byline, _mark_outlet_line, _mark_blocks, _mark_inline, _mark_date_line):
+                 _mark_channel, _mark_byline, _mark_outlet_line, _mark_blocks, _mark_inline,
+                 _mark_date_line):
         mark(scan)
     text = _blank(raw, scan.spans)
     _mark_title(scan, text)
