@@ -16,7 +16,7 @@ _GROUP_NOUNS = re.compile(
     r"intelligence|officials\s+said)\b", re.I)
 _MEDIA_NOUNS = re.compile(r"^\s*(?:media|press|outlets?|channels?|state\s+media|news\s+agency|television|tv)\b", re.I)
 _FIRST_PERSON = re.compile(r"^(?:we|our|us|i)$", re.I)
-_COLON_HEAD = re.compile(r"^[^\w]{0,8}([\w][\w .'’-]{1,40}?)\s*:\s+\S")
+_COLON_HEAD = re.compile(r"^[^\w]{0,8}([\w][\w .,'’()-]{1,80}?)\s*:\s+\S")
 _OFFICIALS = re.compile(
     r"(?P<np>(?:\b(?:the|a|local|regional|provincial|district|city|municipal|state|military|health|hospital|medical|"
     r"emergency|rescue|police|security|village|community|civil|government)\s+){0,3}"
@@ -87,7 +87,7 @@ class AttributionFinder:
                     "figures released by", "data released by"):
             who = self._after(text, m.end(), mentions, last, window=60)
         else:
-            who = self._before(text, m.start(), mentions, last) or self._after(text, m.end(), mentions, last, window=25)
+            who = self._before(text, m.start(), mentions, last) or self._inverted(text, m.end(), mentions, last)
         if who is None:
             who = self._officials(text, m.start(), mentions)
         if who is None:
@@ -135,6 +135,12 @@ class AttributionFinder:
         if re.search(r"[.;]|\b(?:that|which|who|when|after|while|because|as)\b", gap) and len(gap.split()) > 2:
             return None
         return self._claimant_of(text, best)
+
+    def _inverted(self, text: str, pos: int, mentions: list[Mention], last: "Discourse") -> tuple[str, str, str, bool, str] | None:
+        """ "..., said the ministry", "..., says Abu Obeida": the speaker right after the verb."""
+        gap = re.match(r"\s*(?:the\s+|a\s+)?", text[pos:])
+        start = pos + (gap.end() if gap else 0)
+        return self._after(text, start, mentions, last, window=3)
 
     def _after(self, text: str, pos: int, mentions: list[Mention], last: "Discourse",
                *, window: int) -> tuple[str, str, str, bool, str] | None:

@@ -56,7 +56,8 @@ institute office ministry magazine broadcasting corporation channel online diges
 mirror record notes front watch info center centre group foundation council committee
 association organisation organization mission agence presse nation world international
 global live""".split())
-_NAME_WORD = re.compile(r"^[A-Z0-9][\w'’.&-]*$|^(?:al|el|ad|ibn|bin|de|van|von)[-'’][\w'’.-]+$")
+_NAME_WORD = re.compile(
+    r"^[A-Z0-9][\w'’.&-]*$|^(?:al|el|ad|ibn|bin|de|van|von)[-'’][\w'’.-]+$")
 
 _HANDLE = re.compile(r"^@[A-Za-z0-9_]{3,}\b(?:\s*[·•|,-]\s*.*)?$")
 _SEGMENTS = re.compile(r"\s*(?:[|·•]|\s[-–—]\s)\s*")

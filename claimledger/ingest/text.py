@@ -49,11 +49,13 @@ _LINK = re.compile(r"(?P<open>!?\[)[^\]\n]*(?P<close>\]\([^)\s]*(?:[ \t]+\"[^\"\
 _AUTOLINK = re.compile(r"(?P<open><)(?:https?://|mailto:)[^\s<>]+(?P<close>>)")
 _ACRONYM = re.compile(r"^(?P<name>.+?)\s*\((?P<short>[A-Z][A-Za-z&.\-]{1,11})\)$")
 # "Reuters could not independently verify ...": the outlet speaking of itself.
+_SP = r"[ \t]+"
+_NAME_WORDS = rf"[A-Z][\w&'’.\-]*(?:{_SP}[A-Z][\w&'’.\-]*){{0,4}}"
+_UNABLE = (rf"(?:could{_SP}not|couldn['’]t|cannot|can['’]t"
+           rf"|(?:was|is){_SP}(?:not{_SP}able|unable){_SP}to|has{_SP}not{_SP}been{_SP}able{_SP}to)")
 _VERIFY = re.compile(
-    r"(?:^|(?<=[.!?]\s)|(?<=[.!?]\s\s))[ \t]*(?P<name>[A-Z][\w&'’.\-]*(?:[ \t]+[A-Z][\w&'’.\-]*){0,4})"
-    r"[ \t]+(?:could[ \t]+not|couldn['’]t|cannot|can['’]t|was[ \t]+(?:not[ \t]+able|unable)[ \t]+to"
-    r"|has[ \t]+not[ \t]+been[ \t]+able[ \t]+to|is[ \t]+(?:not[ \t]+able|unable)[ \t]+to)"
-    r"[ \t]+independently[ \t]+(?:verify|confirm)\b", re.MULTILINE)
+    rf"(?:^|(?<=[.!?][ \t]))[ \t]*(?P<name>{_NAME_WORDS}){_SP}{_UNABLE}{_SP}independently"
+    rf"{_SP}(?:verify|confirm)\b", re.MULTILINE)
 _NOT_OUTLETS = frozenset("""
 it they we he she i you this that these those officials authorities journalists reporters
 analysts observers monitors experts researchers investigators residents witnesses police
