@@ -8,7 +8,9 @@ _ABBREV = {"mr", "mrs", "ms", "dr", "prof", "gen", "lt", "col", "maj", "sgt", "c
            "adm", "brig", "st", "no", "nos", "vs", "approx", "est", "inc", "ltd", "co", "jr", "sr",
            "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
            "u.s", "u.k", "u.n", "e.g", "i.e", "a.m", "p.m", "rep", "sen", "gov", "fig", "al"}
-_BOUNDARY = re.compile(r"[.!?]+[\"”’')\]]*(?=\s+[\"“‘'(\[]?[A-Z0-9])|\n")
+_BOUNDARY = re.compile(r"[.!?]+[\"”’')\]]*(?=\s+[\"“‘'(\[]?[A-Z0-9])|\n"
+                       r"|(?<=[a-z)])[.!?](?=[A-Z])"  # "launches.A short while ago" (message exports)
+                       r"|(?<=[a-z.])(?=\d{1,2}:\d\d(?!\d)\s*[A-Z])")  # "...Gaza13:07Sirens sounding"
 _PARA = re.compile(r"\n[ \t]*\n")
 _DATELINE = re.compile(
     r"[ \t]*[A-Z][A-Za-z .'’-]{1,40},\s+(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:,\s*\d{4})?|\d{1,2}\s+[A-Z][a-z]{2,8})"

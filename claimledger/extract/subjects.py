@@ -98,7 +98,7 @@ def resolve_subject_party(c: Candidate, *, mentions: list[Mention], claimant_par
     own = claimant_party if claimant_belligerent else nationality
     actor_party = actor.party if actor else None
     if c.category in ("attacks", "projectiles"):
-        party = actor_party or own
+        party = actor_party or _origin_side(c, mentions, own, ctx) or own
         return Side(party, "actor") if party else Side("unknown", "no actor")
     if c.trigger and _OWN_LOSS.match(c.trigger.strip()):
         party = actor_party or own
@@ -117,6 +117,23 @@ def resolve_subject_party(c: Candidate, *, mentions: list[Mention], claimant_par
     if "building" in c.noun_classes and "facility" not in c.noun_classes:
         return Side("unknown", "building")
     return _by_enemy(c, mentions, own, actor_party, ctx)
+
+
+def _origin_side(c: Candidate, mentions: list[Mention], own: str | None, ctx: DocumentContext) -> str | None:
+    """ "launches from Lebanon toward Israel": the side whose ground they came from."""
+    text = c.sentence.text
+    end = c.subject_span[1] or c.count.end
+    m = re.search(r"\bfrom\s+(?:the\s+)?", text[end:end + 60])
+    if not m:
+        return None
+    pos = end + m.end()
+    place = next((x for x in mentions if x.start == pos and x.party), None)
+    if place is None or place.party == own:
+        return None
+    if place.party in ctx.registry.enemies_of(own):
+        return place.party
+    grounded = [e for e in ctx.registry.enemies_of(own) if place.party in ctx.registry.homelands(e)]
+    return grounded[0] if grounded else None
 
 
 def _owner_of_losses(c: Candidate, mentions: list[Mention]) -> str | None:

@@ -339,15 +339,20 @@ def _infer_from_war_age(text: str, month: int, day: int,
 # A month and year with no day ("in October 2023"), and a bare year ("since 2014").
 _MONTH_YEAR = re.compile(rf"\b(?P<month>{MONTH}),?\s+(?:of\s+)?(?P<year>(?:19|20)\d{{2}})(?!\d)",
                          re.IGNORECASE)
-_BARE_YEAR = re.compile(r"(?<![\w.,/-])(?P<year>(?:19|20)\d{2})(?![\w-]|[.,/]\d)")
+_BARE_YEAR = re.compile(
+    r"(?:(?<=mid-)|(?<![\w.,/-]))(?P<year>(?:19|20)\d{2})(?![\w-]|[.,/]\d)", re.IGNORECASE)
 # A full date written before a month-year match: "4 October 2023" is not "October 2023".
 _DAY_BEFORE = re.compile(r"\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?\Z", re.IGNORECASE)
 # Words that introduce a past or present point in time, right before the month-year/year.
 _INTRODUCER = re.compile(
     r"\b(?P<intro>(?:since|in|on|from|after|during|throughout|began|begun|started|launched"
-    r"|as\s+of)\s+(?:(?:early|late|mid)\s+|mid-|the\s+(?:start|beginning|end|middle|course"
-    r"|first\s+half|second\s+half|spring|summer|autumn|fall|winter)\s+of\s+)?)\Z",
+    r"|as\s+of)\s+(?:(?P<part>early|late|mid)\s+|(?P<mid>mid-)|the\s+(?P<of>start|beginning|end"
+    r"|middle|course|first\s+half|second\s+half|spring|summer|autumn|fall|winter)\s+of\s+)?)\Z",
     re.IGNORECASE)
+#: The earliest month a part of a year can mean ("mid-2023": May at the earliest).
+_PART_MONTH = {"early": 1, "start": 1, "beginning": 1, "course": 1, "first half": 1, "winter": 1,
+               "spring": 3, "mid": 5, "middle": 5, "summer": 5, "second half": 7, "late": 9,
+               "autumn": 9, "fall": 9, "end": 10}
 # A clause that puts the mention in the future ("elections due in 2026").
 _FUTURE = re.compile(
     r"\b(?:will|won't|would|shall|due(?!\s+to\s+(?:the|an?|its|their|his|her|this|that|these"
@@ -427,7 +432,10 @@ def lower_bounds(text: str, today: date | None = None) -> list[tuple[date, str, 
         intro = _INTRODUCER.search(text[max(0, m.start() - 60):m.start()])
         if (intro and not _is_future(text, m.start() - len(intro[0]))
                 and not _is_count(text, m.end())):
-            bounds.append((date(int(m["year"]), 1, 1), intro[0] + m[0], "year"))
+            part = " ".join((intro["part"] or intro["mid"] or intro["of"] or "").lower()
+                            .strip("-").split())
+            found = date(int(m["year"]), _PART_MONTH.get(part, 1), 1)
+            bounds.append((found, intro[0] + m[0], "year"))
     return [bound for bound in bounds if bound[0] <= today]
 
 

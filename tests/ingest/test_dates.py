@@ -117,3 +117,82 @@ def test_default_war_starts(tmp_path: Path) -> None:
     (tmp_path / "bad.yaml").write_text("conflicts: [unclosed", encoding="utf-8")
     assert default_war_starts(tmp_path / "bad.yaml") == []
     assert isinstance(default_war_starts(), list)  # the packaged registry, or none yet
+
+
+@pytest.mark.parametrize(("text", "month", "day", "year", "phrase"), [
+    ("The strike came eight months into the Gaza war that began in October 2023.", 6, 2,
+     2024, "October 2023"),
+    ("The strike came weeks into the war that began in October 2023.", 11, 20, 2023,
+     "October 2023"),
+    ("Civilians have been killed in the region since the start of 2024.", 5, 18, 2024,
+     "since the start of 2024"),
+    ("So far in 2024, 300 people were wounded.", 2, 1, 2024, "in 2024"),
+    ("Attacks have risen sharply since mid-2023.", 1, 9, 2024, "since mid-2023"),
+    ("Attacks have risen sharply since mid-2023.", 8, 9, 2023, "since mid-2023"),
+    ("Attacks have risen since the end of 2023.", 11, 9, 2023, "end of 2023"),
+    ("Attacks have risen since the end of 2023.", 1, 9, 2024, "end of 2023"),
+    ("The group, active since 2014, said it had lost 9 fighters.", 4, 4, 2014, "since 2014"),
+])
+def test_infer_year_from_month_and_year_mentions(text: str, month: int, day: int, year: int,
+                                                 phrase: str) -> None:
+    found, note = infer_year(text, month, day, today=date(2026, 1, 1))
+    assert found == year
+    assert note is not None and phrase in note and str(year) in note
+
+
+@pytest.mark.parametrize("text", [
+    "Parliamentary elections are due in 2026.",
+    "The new bridge will open in 2026, officials said.",
+    "The ministry expects the line to be rebuilt in March 2026.",
+    "Talks are scheduled for 9 March 2026.",
+    "The 1949 conventions apply, the group said.",       # a bare year with no introducer
+    "Fighters carried out raids in 2021 villages.",       # a count, not a year
+    "The 2026 budget was debated.",
+])
+def test_future_and_non_year_mentions_give_no_year(text: str) -> None:
+    assert infer_year(text, 3, 4, today=date(2026, 12, 31)) == (None, None)
+
+
+def test_future_mention_does_not_push_the_year_up() -> None:
+    text = ("Fighting has continued since the start of 2024. Parliamentary elections are due in"
+            " 2026 and a new constitution will be adopted in 2027.")
+    found, note = infer_year(text, 4, 14, today=date(2028, 1, 1))
+    assert found == 2024 and note is not None and "start of 2024" in note
+
+
+def test_smallest_consistent_year_from_the_latest_bound() -> None:
+    text = "Since 2022 and again since March 2024, the ministry has reported losses."
+    assert infer_year(text, 4, 1, today=date(2027, 1, 1))[0] == 2024
+    assert infer_year(text, 2, 1, today=date(2027, 1, 1))[0] == 2025
+
+
+def test_bounds_after_today_are_ignored() -> None:
+    text = "Since 2023, and in 2030, things happened."
+    assert infer_year(text, 5, 1, today=date(2024, 6, 1))[0] == 2023
+
+
+def test_day_range_is_a_full_date() -> None:
+    text = "Voting continued on the second day of the June 7-9, 2024 regional election."
+    found, note = infer_year(text, 6, 8, today=date(2026, 1, 1))
+    assert found == 2024 and note is not None and "June 7-9, 2024" in note
+    assert infer_year("Talks held 14–16 May 2024 failed.", 5, 20, today=date(2026, 1, 1))[0] == 2024
+
+
+def test_war_age_anchored_by_a_start_in_the_text() -> None:
+    text = ("Since the war began in May 2022, thousands have died. The conflict is now in its"
+            " 20th month.")
+    found, note = infer_year(text, 12, 5, today=date(2026, 1, 1))
+    assert found == 2023 and note is not None and "20th month" in note and "May 2022" in note
+
+
+def test_text_start_beats_a_generic_registry_term() -> None:
+    # "the war" in the registry belongs to another conflict; the text dates its own war
+    other = [(["the war"], "2019-01-01")]
+    text = "The war began on 3 March 2021. The war is now in its third year."
+    assert infer_year(text, 6, 1, war_starts=other, today=date(2026, 1, 1))[0] == 2023
+
+
+def test_dateline_with_two_places() -> None:
+    line = find_dateline("LAKESIDE/PORT TOWN, Aug 14 (EXW) - The army said")
+    assert line is not None
+    assert (line.place, line.month, line.day, line.outlet) == ("LAKESIDE/PORT TOWN", 8, 14, "EXW")
