@@ -97,9 +97,11 @@ class AttributionFinder:
         return Attribution(claimant, party, role, modality, m.start(), m.end(), forward, explicit, key, nationality)
 
     def _nationality(self, claimant: str, mentions: list[Mention]) -> str | None:
-        for m in self.registry.mentions(claimant):
-            if m.kind in ("demonym", "party") and m.party and self.registry.kind_of(m.party) == "belligerent":
-                return m.party
+        """ "Israeli media" -> Israel: the side a word of the claimant's name belongs to."""
+        for word in claimant.split():
+            for m in self.registry.candidates(word):
+                if m.kind in ("demonym", "party") and m.party and self.registry.kind_of(m.party) == "belligerent":
+                    return m.party
         return None
 
     def _colon_head(self, text: str, mentions: list[Mention]) -> Attribution | None:

@@ -153,7 +153,7 @@ class CandidateFinder:
         c.noun_classes = self._classes_of(head.group(0))
 
     def _only_modifiers(self, gap: str) -> bool:
-        if re.search(r"[,;:.()“”\"!?]|(?<![\w-])\d", gap):  # a digit only inside a model name ("Kh-59")
+        if re.search(r"[,;:()“”\"!?]|\.(?!\d)|(?<![\w.-])\d[\d,.]*(?![\w])", gap):  # "Kh-59", "81mm" are names
             return False
         words = gap.split()
         if words and words[0].lower() == "of":
@@ -191,9 +191,10 @@ class CandidateFinder:
             found = finder(text, c.count.start, noun_end)
             if found:
                 self._set_trigger(c, *found)
-        if not self._settled(c) and self._list_before is not None and self._list_before.trigger:
-            prev = self._list_before  # "stands at 6,790 tanks, 12,968 armoured vehicles and ..."
-            c.trigger, c.trigger_classes, c.trigger_span = prev.trigger, set(prev.trigger_classes), prev.trigger_span
+        prev = self._list_before  # "stands at 6,790 tanks, 12,968 armoured vehicles and ..."
+        if not self._settled(c) and prev is not None and (prev.trigger or prev.breakdown == "total"):
+            if prev.trigger:
+                c.trigger, c.trigger_classes, c.trigger_span = prev.trigger, set(prev.trigger_classes), prev.trigger_span
             c.breakdown = c.breakdown or (prev.breakdown if prev.breakdown == "total" else None)
 
     def _settled(self, c: Candidate) -> bool:
@@ -296,7 +297,8 @@ class CandidateFinder:
         text = c.sentence.text
         lo = max(0, c.count.start - 140)
         of = re.search(r"\b(?:number|total|toll|tally|count)\s+of\s+", text[lo:c.count.start], re.I)
-        nouns = list(self.noun_re.finditer(text, lo + of.end() if of else lo, c.count.start))[:1 if of else None]
+        nouns = [n for n in self.noun_re.finditer(text, lo + of.end() if of else lo, c.count.start)
+                 if normalize(n.group(0)) not in _PARTICIPLES][:1 if of else None]
         trig = list(self.lex.trigger_re.finditer(text, lo, c.count.start))
         if not nouns or not trig:
             return
@@ -305,7 +307,7 @@ class CandidateFinder:
         category = self.lex.category_for(classes, tclasses)
         if category:
             c.category, c.subject, c.noun_classes = category, nouns[-1].group(0), classes
-            c.subject_span = (nouns[-1].start(), nouns[-1].end())
+            c.subject_span = (lo + of.end() if of else nouns[-1].start(), nouns[-1].end())  # "Russian troops"
             c.trigger, c.trigger_classes = trig[-1].group(0), tclasses
             c.trigger_span = (trig[-1].start(), trig[-1].end())
             c.passive = nouns[-1].end() <= trig[-1].start()  # "the number of soldiers killed": a participle

@@ -65,7 +65,7 @@ class Lexicon:
         # "the update" also matches "the daily update", "the group's latest statement"
         words = [w for ws in self.anaphora.values() for w in ws]
         alts = sorted({w for w in words}, key=len, reverse=True)
-        body = "|".join(re.escape(a).replace(r"\ ", r"\s+").replace("the\\s+", r"the\s+(?:[\w-]+\s+)?", 1)
+        body = "|".join(re.escape(a).replace(r"\ ", r"\s+").replace("the\\s+", r"the\s+(?:[\w-]+\s+){0,2}", 1)
                         if a.startswith("the ") else re.escape(a).replace(r"\ ", r"\s+") for a in alts)
         self.anaphora_re = re.compile(rf"(?<![\w-])(?:{body})(?![\w])", re.I)
         self.anaphora_roles: dict[str, set[str]] = {}
@@ -81,8 +81,11 @@ class Lexicon:
         if key in self.anaphora_roles:
             return self.anaphora_roles[key]
         parts = key.split()
-        if len(parts) > 2 and parts[0] == "the":
-            return self.anaphora_roles.get(" ".join([parts[0], *parts[2:]]), {"any"})
+        for skip in (1, 2):
+            if len(parts) > skip + 1 and parts[0] == "the":
+                found = self.anaphora_roles.get(" ".join([parts[0], *parts[1 + skip:]]))
+                if found:
+                    return found
         return {"any"}
 
     def noun_regex(self, extra_people: list[str]) -> re.Pattern[str]:

@@ -17,6 +17,8 @@ from .registry import Mention
 _PARTY_KINDS = ("organ", "party", "demonym", "loaded")
 _OWN_LOSS = re.compile(r"^(?:lost|losing|lose|loses|has\s+lost|have\s+lost|mourned|mourning|buried|irrecoverable\s+losses|"
                        r"irretrievable\s+losses|suffered|suffering|sustained|incurred|losses)$", re.I)
+_OWN_LOSS_BEFORE = re.compile(r"\b(?:lost|losing|lose|loses|suffered|suffering|sustained|incurred)\s+(?:\w+\s+){0,3}$",
+                              re.I)
 _CIVILIAN_WORD = re.compile(r"\bcivilians?\b|\bnon-combatants?\b", re.I)
 _BARE = {"others", "wounded", "injured", "injuries", "dead", "deaths", "killed"}
 _LOSSES_OF = re.compile(r"\blosses\s+(?:of|for|among)\s+(?:the\s+)?$", re.I)
@@ -57,13 +59,16 @@ def find_actor(c: Candidate, mentions: list[Mention], counted: list[tuple[int, i
         return None
     if not c.trigger:
         return None
+    clause = max([b.end() for b in _CLAUSE_BREAK.finditer(text, 0, c.trigger_span[0])] or [0])
     lo, hi = c.subject_span
     before = [m for m in mentions if m.end <= c.trigger_span[0] and not lo <= m.start < hi
               and m.kind in (*_PARTY_KINDS, "enemy", "irregular") and c.trigger_span[0] - m.end <= 120
-              and not any(a <= m.start < b for a, b in counted) and not _is_object(text, m)]
+              and not any(a <= m.start < b for a, b in counted) and not _is_object(text, m)
+              and m.start >= clause]
     return before[-1] if before else None
 
 
+_CLAUSE_BREAK = re.compile(r"[;:]|,\s*(?:and|but|while|whereas|as|after|before)\b|\b(?:while|whereas)\b", re.I)
 _OBJECT_BEFORE = re.compile(
     r"\b(?:struck|hit|targeted|attacked|bombed|shelled|raided|destroyed|at|on|against|toward|towards|into|"
     r"with|from|near|over|in|inside|among|of|upon|by)\s+(?:the\s+|a\s+)?$", re.I)
@@ -100,7 +105,8 @@ def resolve_subject_party(c: Candidate, *, mentions: list[Mention], claimant_par
     if c.category in ("attacks", "projectiles"):
         party = actor_party or _origin_side(c, mentions, own, ctx) or own
         return Side(party, "actor") if party else Side("unknown", "no actor")
-    if c.trigger and _OWN_LOSS.match(c.trigger.strip()):
+    own_loss_verb = _OWN_LOSS_BEFORE.search(c.sentence.text[max(0, c.count.start - 40):c.count.start])
+    if (c.trigger and _OWN_LOSS.match(c.trigger.strip())) or own_loss_verb:
         party = actor_party or own
         return Side(party, "own loss") if party else Side("unknown", "no owner")
     named_place = next((m.party for m in mentions if m.kind == "place" and m.party), None)

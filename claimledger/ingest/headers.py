@@ -3,7 +3,7 @@
 Each function looks at one line (markup already cleaned off) and says what metadata
 it holds, or None when the line reads as article text:
 
-* ``byline_outlet`` reads "By Levant Monitor staff", "By Jane Doe, Example Times",
+* ``byline`` reads "By Levant Monitor staff", "By Jane Doe, Example Times",
   "By the Kyiv Independent news desk" and "By Reuters" (a byline naming only a person
   gives no outlet);
 * ``outlet_line`` reads an "Outlet | Section" line ("Congo Insight | Security");
@@ -33,7 +33,6 @@ _ROLE_WORD = (r"(?:staff(?:\s+(?:writers?|reporters?|correspondents?))?|correspo
 _ROLE_ADJ = (r"(?:senior|chief|special|foreign|political|diplomatic|military|defen[cs]e"
              r"|security|investigative|regional|local|our|an?|the|own)")
 _ROLE = re.compile(rf"(?:^|\s+)(?:{_ROLE_ADJ}\s+)*{_ROLE_WORD}$", re.IGNORECASE)
-_ONLY_ROLE = re.compile(rf"^(?:{_ROLE_ADJ}\s+)*{_ROLE_WORD}$", re.IGNORECASE)
 #: Lowercase words a byline may hold besides names and role words.
 _BYLINE_SMALL = frozenset({
     "the", "and", "of", "for", "de", "da", "del", "der", "di", "du", "van", "von", "al", "el",

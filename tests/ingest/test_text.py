@@ -158,10 +158,188 @@ def test_seed_004(seed) -> None:
     assert len(doc.text) == len(raw)
 
 
+# Written for these tests: a plain-text report with a headline, byline and no '#'.
+BYLINE_REPORT = (
+    "Published: 2024-06-12\n\n"
+    "Militia says it shot down two army drones over the valley\n\n"
+    "By Harbour Gazette staff\n\n"
+    "PORT TOWN - The militia said on Wednesday it had shot down two army drones.\n\n"
+    "The army did not comment.\n"
+)
+
+
+def test_byline_outlet_title_and_blanked_byline() -> None:
+    doc = parse_plain(BYLINE_REPORT, source="n.txt")
+    assert doc.outlet == "Harbour Gazette"
+    assert doc.title == "Militia says it shot down two army drones over the valley"
+    assert (doc.published, doc.date_source) == ("2024-06-12", "metadata")
+    assert "By Harbour" not in doc.text and "Gazette" not in doc.text
+    assert doc.text.index("PORT TOWN") == BYLINE_REPORT.index("PORT TOWN")
+    assert doc.text.index("Militia says") == BYLINE_REPORT.index("Militia says")  # title kept
+    assert_blanked_only(BYLINE_REPORT, doc.text)
+
+
+def test_person_byline_gives_no_outlet_but_is_blanked() -> None:
+    raw = BYLINE_REPORT.replace("Harbour Gazette staff", "Mira Solberg")
+    doc = parse_plain(raw, source="n.txt")
+    assert doc.outlet is None and "Mira Solberg" not in doc.text
+    assert_blanked_only(raw, doc.text)
+
+
+def test_byline_with_person_and_outlet_beats_the_dateline_wire() -> None:
+    raw = ("Five wounded in shelling of market\n\nBy Mira Solberg, Valley Times\n\n"
+           "PORT TOWN, June 12, 2024 (EXW) - Five people were wounded.\n")
+    doc = parse_plain(raw, source="n.txt")
+    assert (doc.outlet, doc.title) == ("Valley Times", "Five wounded in shelling of market")
+    assert (doc.published, doc.date_source) == ("2024-06-12", "dateline")
+
+
+def test_explicit_source_line_beats_byline() -> None:
+    raw = "Source: Example Wire\nBy Valley Times staff\n\nFive people were wounded.\n"
+    assert parse_plain(raw, source="n.txt").outlet == "Example Wire"
+
+
+def test_sentence_starting_with_by_is_kept() -> None:
+    raw = "By the time rescuers arrived, four people had died.\n\nThe army said 2 died.\n"
+    doc = parse_plain(raw, source="n.txt")
+    assert doc.text == raw and doc.outlet is None and doc.title is None
+
+
+def test_byline_far_down_is_body_text() -> None:
+    body = "".join(f"Paragraph {i} says something.\n\n" for i in range(12))
+    raw = body + "By Valley Times staff\n"
+    doc = parse_plain(raw, source="n.txt")
+    assert doc.outlet is None and doc.text == raw
+
+
+def test_year_inferred_from_a_month_year_mention() -> None:
+    raw = ("Strike hits depot near river\n\n"
+           "The raid came eight months into the Gaza war that began in October 2023.\n\n"
+           "PORT TOWN, June 2 (EXW)-- An air strike hit a fuel depot, officials said.\n")
+    doc = parse_plain(raw, source="y.txt")
+    assert (doc.published, doc.date_source) == ("2024-06-02", "dateline+inferred-year")
+    assert any("October 2023" in w for w in doc.warnings)
+
+
+def test_year_not_guessed_from_a_future_year() -> None:
+    raw = ("PORT TOWN, June 2 (EXW)-- An air strike hit a fuel depot. Elections are due in"
+           " 2026.\n")
+    doc = parse_plain(raw, source="y.txt")
+    assert doc.published is None and NO_DATE_WARNING in doc.warnings
+
+
+@pytest.mark.parametrize(("raw", "iso"), [
+    ("Aid convoys reach the north\n\n12 June 2024 | Humanitarian Aid\n\n"
+     "Twelve trucks crossed, the agency said.\n", "2024-06-12"),
+    ("Twelve trucks crossed, the agency said.\n\nMore followed.\n\n"
+     "🔁 3.2K  ·  edited  ·  Jun 12, 2024, 08:15\n", "2024-06-12"),
+    ("".join(f"Paragraph {i} says something.\n\n" for i in range(9))
+     + "Posted 08:15, 12 June 2024\n", "2024-06-12"),
+])
+def test_date_on_a_metadata_like_line(raw: str, iso: str) -> None:
+    doc = parse_plain(raw, source="t.txt")
+    assert (doc.published, doc.date_source) == (iso, "text")
+    assert doc.warnings == ()
+    assert_blanked_only(raw, doc.text)
+
+
+def test_date_inside_a_sentence_is_not_a_date_line() -> None:
+    raw = "Twelve trucks crossed on 12 June 2024, the agency said.\n"
+    doc = parse_plain(raw, source="t.txt")
+    assert doc.published is None and NO_DATE_WARNING in doc.warnings
+
+
+def test_date_line_in_the_middle_is_ignored() -> None:
+    body = "".join(f"Paragraph {i} says something.\n\n" for i in range(20))
+    raw = body[:200] + "12 June 2024 | World\n\n" + body[200:]
+    assert parse_plain(raw, source="t.txt").published is None
+
+
+def test_metadata_and_dateline_beat_a_date_line() -> None:
+    raw = "Published: 2024-06-13\n\n12 June 2024 | World\n\nTwelve trucks crossed.\n"
+    assert parse_plain(raw, source="t.txt").published == "2024-06-13"
+    raw = ("12 June 2024 | World\n\nPORT TOWN, June 13 (EXW) - Twelve trucks crossed.\n")
+    doc = parse_plain(raw, source="t.txt")
+    assert (doc.published, doc.date_source) == ("2024-06-13", "dateline+inferred-year")
+
+
+@pytest.mark.parametrize(("raw", "title"), [
+    ("Twelve trucks reach the north\n\nTwelve trucks crossed, the agency said.\n",
+     "Twelve trucks reach the north"),
+    ("Twelve trucks reach the north\nPublished: 2024-06-12\nBy Valley Times staff\n\n"
+     "Twelve trucks crossed, the agency said.\n", "Twelve trucks reach the north"),
+    ("Date: 2024-06-12\n\n**Twelve trucks reach the north**\n\nThey crossed, it said.\n",
+     "Twelve trucks reach the north"),
+    ("Twelve trucks crossed the border on Monday.\n\nMore followed.\n", None),
+    ("Twelve trucks reach the north\nand more are waiting at the crossing.\n", None),
+    ("Twelve trucks reach the north\n", None),
+    ("PORT TOWN, June 13 (EXW) - Twelve trucks crossed\n\nMore followed.\n", None),
+    ("Title: From the title line\n\nTwelve trucks reach the north\n\nMore.\n",
+     "From the title line"),
+])
+def test_plain_text_headline_is_the_title(raw: str, title: str | None) -> None:
+    doc = parse_plain(raw, source="h.txt")
+    assert doc.title == title
+    assert_blanked_only(raw, doc.text)
+
+
+def test_channel_header_is_the_outlet_and_not_the_title() -> None:
+    raw = ("Lakeside Notes\n@lakeside_notes · 8.1K subscribers\n\n"
+           "Army losses over the week\n\nThe army lost 40 men, the ministry said.\n\n"
+           "👁 9.9K · Jun 12, 2024, 09:00\n")
+    doc = parse_plain(raw, source="c.txt")
+    assert doc.outlet == "Lakeside Notes"
+    assert doc.title == "Army losses over the week"
+    assert (doc.published, doc.date_source) == ("2024-06-12", "text")
+    assert "Lakeside" not in doc.text and "subscribers" not in doc.text
+    assert_blanked_only(raw, doc.text)
+
+
+def test_channel_post_opening_with_an_emoji_has_no_title() -> None:
+    raw = ("Lakeside Notes\n@lakeside_notes · 8.1K subscribers\n\n"
+           "⚡️ Results of the week (June 3–9)\n\nThe army lost 40 men, the ministry said.\n")
+    doc = parse_plain(raw, source="c.txt")
+    assert (doc.outlet, doc.title) == ("Lakeside Notes", None)
+
+
+def test_outlet_and_section_line() -> None:
+    raw = ("Twelve trucks reach the north\n\nPublished: 2024-06-12\nLakeside Ledger | Security\n"
+           "\nTwelve trucks crossed, the agency said.\n")
+    doc = parse_plain(raw, source="o.txt")
+    assert (doc.outlet, doc.title) == ("Lakeside Ledger", "Twelve trucks reach the north")
+    assert "Ledger" not in doc.text
+    assert_blanked_only(raw, doc.text)
+
+
+@pytest.mark.parametrize(("line", "outlet"), [
+    ("Source: Office for the Coordination of Example Relief Affairs (OCERA)", "OCERA"),
+    ("Source: Example Wire (EXW)", "Example Wire"),
+    ("Outlet: Lakeside Ledger", "Lakeside Ledger"),
+])
+def test_source_line_with_acronym(line: str, outlet: str) -> None:
+    raw = f"{line}\n\nTwelve trucks crossed, the agency said.\n"
+    doc = parse_plain(raw, source="s.txt")
+    assert doc.outlet == outlet and line not in doc.text
+
+
+def test_outlet_that_could_not_verify_is_the_last_resort() -> None:
+    raw = ("Twelve trucks crossed, the agency said.\n\n"
+           "Lakeside Ledger could not independently verify the figures.\n")
+    assert parse_plain(raw, source="v.txt").outlet == "Lakeside Ledger"
+    wire = "PORT TOWN, June 13 (EXW) - Twelve trucks crossed.\n\n" + raw
+    assert parse_plain(wire, source="v.txt").outlet == "EXW"
+    for subject in ("Officials", "It", "The agency"):
+        raw = f"Trucks crossed.\n\n{subject} could not independently verify the figures.\n"
+        assert parse_plain(raw, source="v.txt").outlet is None
+
+
 TOKENS = st.sampled_from([
     "a", "B", " ", "\n", "\r\n", "#", "# ", "*", "**", "_", "---", "<", ">", "[", "](", ")",
     ":", "@", "date 2024-01-02 ", "Published: 2024-03-02", "https://x.org/a", "Source @",
     "KYIV, March 4 (Reuters) - ", "the war in Gaza enters its 14th month", "é", "\u2028",
+    "By Example Wire staff\n", "By Jane Doe, Example Times", "8 March 2024 | World\n",
+    "@handle · 5K subscribers\n", "Example Ledger | Security\n", "began in October 2023",
+    "Short headline here\n\n", "Example Wire could not independently verify",
 ])
 
 
