@@ -28,7 +28,7 @@ _DATE = rf"(?:{_MON}\s+{_DAY}(?:\s*,?\s*{_YEAR})?|{_DAY}\s+(?:of\s+)?{_MON}(?:\s
 
 PATTERNS: list[tuple[str, re.Pattern[str]]] = [(name, re.compile(rx, re.I)) for name, rx in [
     ("since_date", rf"\bsince\s+(?:the\s+)?(?P<d>{_DATE}|{_MON}\s+{_YEAR}|{_YEAR}\b|{_MON}\b)"),
-    ("since_event", r"\bsince\s+(?P<e>[^.;:,]{3,70})"),
+    ("since_event", r"\bsince\s+(?P<e>[^.;:,]{3,70}(?:,\s*(?:19|20)\d\d\b)?)"),
     ("between_dates", rf"\bbetween\s+(?P<m>{_MON})\s+(?P<d1>{_DAY})\s*(?:-|–|and|to)\s*(?:(?P<m2>{_MON})\s+)?(?P<d2>{_DAY})(?:\s*,?\s*(?P<y>{_YEAR}))?"),
     ("from_to_dates", rf"\bfrom\s+(?P<m>{_MON})\s+(?P<d1>{_DAY})\s+(?:to|until|through)\s+(?:(?P<m2>{_MON})\s+)?(?P<d2>{_DAY})(?:\s*,?\s*(?P<y>{_YEAR}))?"),
     ("same_period", r"\b(?:over|during|in|for|within)\s+the\s+same\s+(?:period|time|timeframe|time\s+frame|week|day|month|span)\b"),
@@ -114,9 +114,10 @@ def _resolve(name: str, m: re.Match[str], anchor: date | None, war_start: date |
         d = parse_day(g["d"], anchor)
         return _ref("cumulative", d, anchor)
     if name == "since_event":
-        inner = re.search(rf"{_DATE}|{_MON}\s+{_YEAR}|\b{_YEAR}\b", g["e"], re.I)
-        if inner:  # "since the start of the Rafah operation on May 6"
-            return _ref("cumulative", parse_day(inner.group(0), anchor), anchor)
+        inner = re.search(rf"{_DATE}|{_MON}\s+{_YEAR}|\b{_YEAR}\b|\b(?:start|beginning|end)\s+of\s+{_MON}(?!\w)", g["e"], re.I)
+        if inner:  # "since the start of the Rafah operation on May 6", "since the start of April"
+            text = re.sub(r"^(?:start|beginning|end)\s+of\s+", "", inner.group(0), flags=re.I)
+            return _ref("cumulative", parse_day(text, anchor), anchor)
         if re.search(r"\b(?:start|beginning)\s+of\s+(?:the|this)\s+year\b", g["e"], re.I) and anchor:
             return _ref("cumulative", date(anchor.year, 1, 1), anchor)
         return _ref("cumulative", _event_date(g["e"], war_start, events), anchor)
@@ -248,9 +249,14 @@ def parse_day(text: str, anchor: date | None) -> date | None:
     t = text.strip()
     if re.fullmatch(_YEAR, t):
         return date(int(t), 1, 1)
-    m = re.fullmatch(rf"(?P<m>{_MON})\s+(?P<y>{_YEAR})", t, re.I)
-    if m:
-        return date(int(m["y"]), _MONTHS[m["m"].lower().rstrip(".")], 1)
+    m = re.fullmatch(rf"(?P<m>{_MON})(?:\s+(?P<y>{_YEAR}))?", t, re.I)
+    if m:  # "October 2023"; "April" alone: the last April up to the anchor
+        month = _MONTHS[m["m"].lower().rstrip(".")]
+        if m["y"]:
+            return date(int(m["y"]), month, 1)
+        if anchor is None:
+            return None
+        return date(anchor.year if month <= anchor.month else anchor.year - 1, month, 1)
     m = re.fullmatch(rf"(?P<m>{_MON})\s+(?P<d>{_DAY})(?:\s*,?\s*(?P<y>{_YEAR}))?", t, re.I) or \
         re.fullmatch(rf"(?P<d>{_DAY})\s+(?:of\s+)?(?P<m>{_MON})(?:\s*,?\s*(?P<y>{_YEAR}))?", t, re.I)
     if not m:
@@ -264,6 +270,11 @@ def _event_date(phrase: str, war_start: date | None,
     for phrases, iso in events:
         if any(p.lower() in low for p in phrases):
             return date.fromisoformat(iso)
+    # "since the incursion began": the one event of this war named by the same head noun
+    heads = {p.lower().split()[-1]: iso for phrases, iso in events for p in phrases}
+    by_head = [iso for head, iso in heads.items() if re.search(rf"\b{re.escape(head)}\b", low)]
+    if len(set(by_head)) == 1:
+        return date.fromisoformat(by_head[0])
     if re.search(r"\b(?:war|invasion|conflict|fighting|hostilities|aggression|offensive|escalation|"
                  r"genocide|operation|campaign)\b", low):
         return war_start

@@ -258,8 +258,8 @@ class Extractor:
         pos = d.cand.count.start
         if times:
             d.time = min(times, key=lambda t: (abs(t.start - pos) if t.start >= pos else abs(t.end - pos) + 10))
-            if d.time.kind == "same":
-                d.time = previous_time
+            if d.time.kind == "same":  # "over the same period": the statement's period, else the claim before
+                d.time = statement.time if statement is not None and statement.time is not None else previous_time
         elif d.cand.breakdown == "total":
             d.time = self._total_time(d, info, war_start, anchor, previous_time)
         elif statement is not None and statement.time is not None and d.how != "outlet":

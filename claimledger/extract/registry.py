@@ -193,10 +193,12 @@ class Registry:
             roles = {o["name"]: o.get("role", "military") for o in p["organs"]}
             for organ in p["organs"]:
                 role = organ.get("role", "military")
+                name = organ["name"]
                 if role == "spokesman" and organ.get("organ") in roles:
-                    role = roles[organ["organ"]]  # a spokesman speaks with the voice of his organ
+                    # a spokesman speaks with the voice (role, and name as a claimant's key) of his organ
+                    role, name = roles[organ["organ"]], organ["organ"]
                 for alias in [organ["name"], *(organ.get("aliases") or [])]:
-                    add(str(alias), "organ", pname, organ["name"], role)
+                    add(str(alias), "organ", pname, name, role)
             for n in p["names"]:
                 add(str(n), "party", pname, pname)
             for d in p["demonyms"]:

@@ -465,10 +465,13 @@ def infer_year(text: str, month: int, day: int, *, war_starts: WarStarts = (),
 
     Two rules, in order: (a) a war-age phrase such as "as the war in Gaza enters its
     14th month", "on the 300th day of the war" or "in the third year of the full-scale
-    invasion", whose war term is one of ``war_starts``, gives a window of dates and the
-    year that puts month/day inside it; (b) otherwise the latest fully dated mention
-    in the text ("since Oct. 7, 2023") bounds the report date from below, giving the
-    smallest year on or after it. An inferred date after ``today`` is rejected.
+    invasion", whose war term is one of ``war_starts`` (or "the war"/"the conflict" when
+    the text itself says when the war began: "since the war began in April 2023"), gives
+    a window of dates and the year that puts month/day inside it; (b) otherwise the
+    latest past date the text mentions (see ``lower_bounds``: "since Oct. 7, 2023", "the
+    war that began in October 2023", "since the start of 2024"; not "elections due in
+    2026") bounds the report date from below, giving the smallest year on or after it.
+    An inferred date after ``today`` is rejected; with no evidence the year stays unknown.
 
     Args:
         text: The document text.

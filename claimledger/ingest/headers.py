@@ -68,6 +68,10 @@ _DATE_WORD = re.compile(
     rf"^(?:{MONTH}|(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)(?:day)?|Tue|Wed|Thu|Sat|at|on|of"
     r"|the|am|pm|a|p|m)$", re.IGNORECASE)
 _HEADLINE_START = re.compile(r"^[\w\"'“‘«(]")
+_NOT_HEADLINE = re.compile(
+    r"^(?:photo|image|picture|caption|credits?|file\s+photo|video|watch|listen|read\s+more"
+    r"|related|section|category|tags?|keywords|filed|editor['’]s\s+note|note|update[d]?"
+    r"|breaking(?:\s+news)?|live)\s*[:|]", re.IGNORECASE)
 
 
 def is_date_value(value: str) -> bool:
@@ -242,5 +246,7 @@ def is_headline(line: str) -> bool:
     if not line or len(line) >= HEADLINE_MAX or len(line.split()) < 2:
         return False
     if line.endswith((".", ",", ";", ":", "…")) or not _HEADLINE_START.match(line):
+        return False
+    if _NOT_HEADLINE.match(line):
         return False
     return "://" not in line and byline(line) is None and date_line_value(line) is None

@@ -3,8 +3,15 @@
 The document text keeps the exact length of the file: markup (``#``, ``*``, ``_``,
 ``---``, ``<``/``>``, link brackets) and metadata (the leading `` date YYYY-MM-DD``
 marker, ``Published:``/``Date:``/``Title:`` header lines, a ``Source @Outlet`` line, a
-trailing URL line and the outlet name after it) are replaced by spaces, newlines kept.
-An offset into ``Document.text`` is therefore an offset into the user's file.
+trailing URL line and the outlet name after it, a byline near the top, an "Outlet |
+Section" header line, a channel name over its "@handle · N subscribers" line) are
+replaced by spaces, newlines kept. An offset into ``Document.text`` is therefore an
+offset into the user's file.
+
+Also read, without blanking: a headline-like first line as the title when there is no
+heading, a date on a short metadata-like line near the top or bottom ("8 March 2024 |
+World", used when nothing better dates the report), and "X could not independently
+verify" as a last-resort outlet.
 """
 from __future__ import annotations
 

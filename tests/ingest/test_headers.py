@@ -125,6 +125,8 @@ def test_channel_handles(line: str, handle: bool) -> None:
     ("By Harbour Gazette staff", False),
     ("12 June 2024 | World News", False),
     ("https://example.org/a b", False),
+    ("Photo: Example Wire", False),
+    ("Section: World News", False),
 ])
 def test_headlines(line: str, headline: bool) -> None:
     assert is_headline(line) is headline
