@@ -16,6 +16,10 @@ _GROUP_NOUNS = re.compile(
     r"intelligence|officials\s+said)\b", re.I)
 _MEDIA_NOUNS = re.compile(r"^\s*(?:media|press|outlets?|channels?|state\s+media|news\s+agency|television|tv)\b", re.I)
 _FIRST_PERSON = re.compile(r"^(?:we|our|us|i)$", re.I)
+_NOUN_VERBS = {"report", "reports", "statement", "update", "summary", "communique", "communiqué", "briefing",
+               "claim", "claims", "analysis", "assessment", "estimate", "estimates", "figures from", "data from"}
+_DETERMINER_BEFORE = re.compile(r"\b(?:the|a|an|its|their|his|her|this|that|latest|daily|weekly|new|monthly|"
+                                r"annual|quarterly|separate|joint|written|recorded|televised)\s+$", re.I)
 _COLON_HEAD = re.compile(r"^[^\w]{0,8}([\w][\w .,'’()-]{1,80}?)\s*:\s+\S")
 _OFFICIALS = re.compile(
     r"(?P<np>(?:\b(?:the|a|local|regional|provincial|district|city|municipal|state|military|health|hospital|medical|"
@@ -72,6 +76,9 @@ class AttributionFinder:
         for m in self.lex.reporting_re.finditer(text):
             if any(s <= m.start() < e for s, e in blocked) or any(s < m.start() < e for s, e in quotes):
                 continue
+            if _DETERMINER_BEFORE.search(text[max(0, m.start() - 20):m.start()]) and \
+                    normalize(m.group(0)) in _NOUN_VERBS:
+                continue  # "the report said": the noun is the anaphor, "said" is the verb
             att = self._resolve(text, m, mentions, history, counts_at)
             if att and not any(a.verb_start <= att.verb_start < a.verb_end for a in out):
                 out.append(att)
@@ -132,11 +139,16 @@ class AttributionFinder:
                 if found:
                     return found
         if best is None:
-            return None
+            return self._surname(text, verb_start, last)
         gap = text[best.end:verb_start]
         if re.search(r"[.;]|\b(?:that|which|who|when|after|while|because|as)\b", gap) and len(gap.split()) > 2:
             return None
         return self._claimant_of(text, best)
+
+    def _surname(self, text: str, verb_start: int, last: "Discourse") -> tuple[str, str, str, bool, str] | None:
+        """ "Buba said": a surname of someone named earlier in the report."""
+        m = re.search(r"\b([A-Z][\w'’-]+)\s+(?:also\s+|further\s+|later\s+)?$", text[max(0, verb_start - 40):verb_start])
+        return last.by_surname(m.group(1)) if m else None
 
     def _inverted(self, text: str, pos: int, mentions: list[Mention], last: "Discourse") -> tuple[str, str, str, bool, str] | None:
         """ "..., said the ministry", "..., says Abu Obeida": the speaker right after the verb."""
@@ -165,8 +177,8 @@ class AttributionFinder:
         places = [x for x in self.history_places if x.party] if hasattr(self, "history_places") else []
         party = next((x.party for x in reversed(mentions) if x.kind == "place" and x.party and x.end <= verb_start), None)
         party = party or (places[-1].party if places else None)
-        if party is None:
-            return None
+        if party is None:  # "local officials said", "residents told reporters", nowhere with a side
+            return name, "other", "officials", True, f"{name}@other"
         return name, party, "government", True, f"{name}@{party}"
 
     def _claimant_of(self, text: str, x: Mention) -> tuple[str, str, str, bool, str]:
@@ -219,6 +231,15 @@ class Discourse:
             return None
         name, party, role = found[0]
         return name, party, role, False, name
+
+    def by_surname(self, word: str) -> tuple[str, str, str, bool, str] | None:
+        for a in reversed(self.claimants):
+            if len(a.claimant.split()) > 1 and a.claimant.split()[-1] == word:
+                return a.claimant, a.party, a.role, False, a.ident
+        for m in reversed(self.organs):
+            if m.party and len(m.text.split()) > 1 and m.text.split()[-1] == word:
+                return m.text, m.party, m.role, False, m.name
+        return None
 
     def _fits(self, role: str, party: str, roles: set[str]) -> bool:
         if "any" in roles or role in roles or self.registry.kind_of(party) in roles:

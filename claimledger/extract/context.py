@@ -21,14 +21,22 @@ def disambiguate(registry: Registry, mentions: list[Mention]) -> list[Mention]:
                 for p, e in registry.parties.items():
                     if m.party in e.get("homelands", []):
                         weight[p] += 1
+    war = _main_war(registry, weight)
     out = []
     for m, cands in zip(mentions, readings):
         same_kind = [c for c in cands if c.kind == m.kind and c.party]
         if len({c.party for c in same_kind}) > 1:
-            best = max(same_kind, key=lambda c: (weight[c.party or ""], -same_kind.index(c)))
+            best = max(same_kind, key=lambda c: (c.party in war, weight[c.party or ""], -same_kind.index(c)))
             m = Mention(m.start, m.end, m.text, m.kind, best.party, best.name, best.role, best.place)
         out.append(m)
     return out
+
+
+def _main_war(registry: Registry, weight: Counter[str]) -> set[str]:
+    """The sides of the war both of whose sides the document names most."""
+    scored = [(weight[c.sides[0]] * weight[c.sides[1]], set(c.sides)) for c in registry.conflicts]
+    best = max(scored, key=lambda t: t[0], default=(0, set()))
+    return best[1] if best[0] > 0 else set()
 
 
 @dataclass

@@ -154,7 +154,7 @@ class Registry:
         """
         if not self._trie:
             self._compile()
-        tokens = [(m.start(), m.end(), m.group(0).lower().replace("’", "'")) for m in _TOKEN.finditer(text)]
+        tokens = [(m.start(), m.end(), _fold(m.group(0))) for m in _TOKEN.finditer(text)]
         out: list[Mention] = []
         i = 0
         while i < len(tokens):
@@ -216,7 +216,7 @@ class Registry:
         for key, ms in terms.items():  # organs before names before places for one spelling
             ms.sort(key=lambda m: order.index(m.kind))
             node = trie
-            toks = [t.group(0) for t in _TOKEN.finditer(key)]
+            toks = [_fold(t.group(0)) for t in _TOKEN.finditer(key)]
             if not toks:
                 continue
             for tok in toks:
@@ -230,10 +230,17 @@ _END = "\0"
 _TOKEN = re.compile(r"\w+(?:[-.]\w+)*|['’]s\b")
 
 
+def _fold(token: str) -> str:
+    """Lower case, one apostrophe, and dotted acronyms undotted ("U.N." and "UN" are one token)."""
+    t = token.lower().replace("’", "'")
+    return t.replace(".", "") if re.fullmatch(r"(?:[a-z]\.)+[a-z]?\.?", t) else t
+
+
 def _case_ok(term: str, span: str) -> bool:
     if not _case_sensitive(term):
         return True
-    return " ".join(span.split()) in (term, term.upper())
+    spelled = " ".join(span.split())
+    return spelled in (term, term.upper()) or spelled.replace(".", "") in (term, term.upper())
 
 
 def _case_sensitive(term: str) -> bool:
