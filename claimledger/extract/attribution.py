@@ -97,6 +97,8 @@ class AttributionFinder:
             who = self._before(text, m.start(), mentions, last) or self._inverted(text, m.end(), mentions, last)
         if who is None:
             who = self._officials(text, m.start(), mentions)
+        if who is None and counts_at and verb not in _NOUN_VERBS:
+            who = self._parsed(text, m.start(), mentions, last)
         if who is None:
             return None
         claimant, party, role, explicit, key = who
@@ -144,6 +146,29 @@ class AttributionFinder:
         if re.search(r"[.;]|\b(?:that|which|who|when|after|while|because|as)\b", gap) and len(gap.split()) > 2:
             return None
         return self._claimant_of(text, best)
+
+    def _parsed(self, text: str, verb_start: int, mentions: list[Mention],
+                last: "Discourse") -> tuple[str, str, str, bool, str] | None:
+        """A named speaker the registry does not know, from spaCy (the slow path, rarely taken).
+
+        Kept only when it can be tied to a side: an earlier claimant of the same name, a
+        demonym in the name, or a place named in apposition ("the governor of Kursk region").
+        """
+        from .parse import named_speaker
+
+        found = named_speaker(text, verb_start)
+        if found is None:
+            return None
+        name, label, start = found
+        if label not in ("PERSON", "ORG") or any(start <= x.start < start + len(name) for x in mentions):
+            return None
+        for word in reversed(name.split()):
+            known = last.by_surname(word)
+            if known:
+                return known
+        side = self._nationality(name, mentions) or next(
+            (x.party for x in mentions if x.kind == "place" and x.party and start <= x.start < verb_start), None)
+        return (name, side, "government", True, name) if side else None
 
     def _surname(self, text: str, verb_start: int, last: "Discourse") -> tuple[str, str, str, bool, str] | None:
         """ "Buba said": a surname of someone named earlier in the report."""
