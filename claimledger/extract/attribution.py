@@ -145,6 +145,8 @@ class AttributionFinder:
         gap = text[best.end:verb_start]
         if re.search(r"[.;]|\b(?:that|which|who|when|after|while|because|as)\b", gap) and len(gap.split()) > 2:
             return None
+        if re.search(r"\d", gap) or self.lex.trigger_re.search(gap):
+            return self._surname(text, verb_start, last)  # "X killed 17 ..., medical sources said": X is no speaker
         return self._claimant_of(text, best)
 
     def _parsed(self, text: str, verb_start: int, mentions: list[Mention],

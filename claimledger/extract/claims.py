@@ -40,6 +40,12 @@ _RUNNING_TOTAL = re.compile(
 _ASIDE = re.compile(r"(?:\s+(?:from|in|of|near|at|on|across|inside)\s+[^,;.]{1,50}?(?=,|\s+(?:were|was|have|has|had)\b))?"
                     r"(?:\s*,\s*(?:including|among\s+them|of\s+whom|most\s+of\s+them|mostly|many\s+of\s+them|"
                     r"from|in|near|according\s+to)\b[^,;.]{0,80},)?", re.I)
+_INVARIANT_PLURALS = {"people", "personnel", "police", "staff", "aircraft", "equipment", "artillery", "infantry",
+                      "crew", "militia", "men", "women", "children", "ammunition", "weaponry", "manpower", "dead",
+                      "killed", "wounded", "injured", "missing", "displaced", "captured", "detained",
+                      "military", "fire", "youth", "livestock", "cattle", "fighter",
+                      "dozen", "hundred", "thousand", "million", "ordnance", "mortar", "hardware", "materiel",
+                      "trophies", "gear", "clergy", "press", "elderly"}
 _SELF_TRIGGERING = {"killed", "wounded", "injured", "dead", "deaths", "fatalities", "casualties", "injuries", "killings"}
 _PARTICIPLES = {"killed", "wounded", "injured", "dead", "missing", "captured", "detained", "displaced"}
 # "of that number, 2,105 tanks", "including 587 children", "among them 12 women"
@@ -148,9 +154,16 @@ class CandidateFinder:
         start = end
         if re.match(r"\s+of\s", text[end:]):  # "dozens of soldiers"
             start = end + len(re.match(r"\s+of\s", text[end:]).group(0))  # type: ignore[union-attr]
+        if (c.count.value or 0) > 1 and self._singular(head.group(0)):
+            return  # "a Hermes 450 drone", "Brigade 162 commander": a model or unit number, not a count
         c.subject = text[start:head.end()].strip(" “”\"'")
         c.subject_span = (start, head.end())
         c.noun_classes = self._classes_of(head.group(0))
+
+    @staticmethod
+    def _singular(noun: str) -> bool:
+        word = noun.split()[-1].lower()
+        return not word.endswith(("s", "men", "ren")) and word not in _INVARIANT_PLURALS
 
     def _only_modifiers(self, gap: str) -> bool:
         if re.search(r"[,;:()“”\"!?]|\.(?!\d)|(?<![\w.-])\d[\d,.]*(?![\w])", gap):  # "Kh-59", "81mm" are names

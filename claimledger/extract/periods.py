@@ -20,7 +20,7 @@ _MONTHS["sept"] = 9
 _MON = r"(?:%s)\.?" % "|".join(sorted(_MONTHS, key=len, reverse=True))
 _WEEKDAYS = [d.lower() for d in calendar.day_name]
 _WD = r"(?:%s)" % "|".join(_WEEKDAYS)
-_DAY = r"\d{1,2}(?:st|nd|rd|th)?"
+_DAY = r"\d{1,2}(?:st|nd|rd|th)?(?!\d)"
 _YEAR = r"(?:19|20)\d\d"
 _N = r"(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty-eight|several|few)"
 _UNIT = r"(?:hours?|days?|weeks?|months?|years?)"

@@ -171,7 +171,7 @@ def _named_in_subject(c: Candidate, mentions: list[Mention], claimant_party: str
     text = c.sentence.text
     of_x = re.match(r"^\s+(?:of|from|belonging\s+to)\s+(?:the\s+)?", text[hi:]) if hi else None
     hi2 = hi + of_x.end() + 40 if of_x else hi
-    lo2 = c.count.end
+    lo2 = min(c.count.end, lo) if hi else c.count.end  # a running total names its noun before the count
     inside = [m for m in mentions if (lo2 <= m.start < hi2) and m.kind in (*_PARTY_KINDS, "enemy", "irregular")
               and not (c.count.start <= m.start < c.count.end)]
     for m in inside:
