@@ -16,17 +16,22 @@ _GROUP_NOUNS = re.compile(
     r"intelligence|officials\s+said)\b", re.I)
 _MEDIA_NOUNS = re.compile(r"^\s*(?:media|press|outlets?|channels?|state\s+media|news\s+agency|television|tv)\b", re.I)
 _FIRST_PERSON = re.compile(r"^(?:we|our|us|i)$", re.I)
+_OBJECT_BEFORE = re.compile(r"\b(?:at|on|against|toward|towards|into|in|from|of|by)\s+(?:the\s+)?$", re.I)
 _NOUN_VERBS = {"report", "reports", "statement", "update", "summary", "communique", "communiqué", "briefing",
                "claim", "claims", "analysis", "assessment", "estimate", "estimates", "figures from", "data from"}
 _DETERMINER_BEFORE = re.compile(r"\b(?:the|a|an|its|their|his|her|this|that|latest|daily|weekly|new|monthly|"
                                 r"annual|quarterly|separate|joint|written|recorded|televised)\s+$", re.I)
 _COLON_HEAD = re.compile(r"^[^\w]{0,8}([\w][\w .,'’()-]{1,80}?)\s*:\s+\S")
-_OFFICIALS = re.compile(
+_OFFICIAL = (
     r"(?P<np>(?:\b(?:the|a|local|regional|provincial|district|city|municipal|state|military|health|hospital|medical|"
-    r"emergency|rescue|police|security|village|community|civil|government)\s+){0,3}"
+    r"emergency|rescue|police|security|village|community|civil|government|acting|deputy)\s+){0,3}"
     r"(?:officials?|authorities|administration|prosecutors?|governor|mayor|police|rescuers|medics|doctors|"
     r"sources|residents|witnesses|emergency\s+services?|rescue\s+services?|hospital|morgue|spokesperson))"
-    r"\s*,?\s*(?:\w+\s+){0,1}$", re.I)
+    r"(?:\s+(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2}))?")
+# "local officials said", "regional governor Ruslan Kravchenko said" (before the verb) ...
+_OFFICIALS = re.compile(_OFFICIAL + r"\s*,?\s*(?:[a-z]+\s+)?$")
+# ... and "according to local officials"
+_OFFICIALS_AFTER = re.compile(r"\s*" + _OFFICIAL)
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,7 +101,7 @@ class AttributionFinder:
         else:
             who = self._before(text, m.start(), mentions, last) or self._inverted(text, m.end(), mentions, last)
         if who is None:
-            who = self._officials(text, m.start(), mentions)
+            who = self._officials(text, m, mentions)
         if who is None and counts_at and verb not in _NOUN_VERBS:
             who = self._parsed(text, m.start(), mentions, last)
         if who is None:
@@ -112,6 +117,11 @@ class AttributionFinder:
                 if m.kind in ("demonym", "party") and m.party and self.registry.kind_of(m.party) == "belligerent":
                     return m.party
         return None
+
+    def _as_capital(self, x: Mention) -> Mention:
+        """A capital city as a speaker stands for its state ("Moscow denied ...")."""
+        state = self.registry.capital_of(x.name) if x.kind == "place" else None
+        return Mention(x.start, x.end, x.text, "party", state, state) if state else x
 
     def _colon_head(self, text: str, mentions: list[Mention]) -> Attribution | None:
         """ "IDF: ...", "Russian MoD: results of the week": a claimant heading the sentence."""
@@ -130,16 +140,16 @@ class AttributionFinder:
         ana = None
         for a in self.lex.anaphora_re.finditer(left):
             ana = a
-        near = [x for x in mentions if x.end <= verb_start and verb_start - x.end <= 90
-                and x.kind in (*_CLAIMANT_KINDS, "demonym")]
-        near = [x for x in near if x.kind != "demonym" or _GROUP_NOUNS.match(text[x.end:])]
+        near = [self._as_capital(x) for x in mentions if x.end <= verb_start and verb_start - x.end <= 90
+                and (x.kind in (*_CLAIMANT_KINDS, "demonym") or self._as_capital(x) is not x)]
+        near = [x for x in near if (x.kind != "demonym" or _GROUP_NOUNS.match(text[x.end:]))
+                and not _OBJECT_BEFORE.search(text[max(0, x.start - 12):x.start])]
         best = near[-1] if near else None
         if ana and (best is None or ana.start() + max(0, verb_start - 90) > best.end):
             gap = left[ana.end():]
-            if len(gap.split()) <= 3 and not re.search(r"[.;]", gap):
-                found = last.resolve(self.lex.anaphora_roles_of(ana.group(0)))
-                if found:
-                    return found
+            if len(gap.split()) <= 3 and not re.search(r"[.;,]|\b[A-Z]", gap):
+                # an anaphor next to the verb is the speaker, resolved or not
+                return last.resolve(self.lex.anaphora_roles_of(ana.group(0)))
         if best is None:
             return self._surname(text, verb_start, last)
         gap = text[best.end:verb_start]
@@ -195,15 +205,17 @@ class AttributionFinder:
             return last.resolve(self.lex.anaphora_roles_of(ana.group(0)))
         return None
 
-    def _officials(self, text: str, verb_start: int, mentions: list[Mention]) -> tuple[str, str, str, bool, str] | None:
-        """An unnamed official source right before the verb: "regional prosecutors say", "local officials said"."""
-        m = _OFFICIALS.search(text[max(0, verb_start - 60):verb_start])
+    def _officials(self, text: str, verb: re.Match[str], mentions: list[Mention]) -> tuple[str, str, str, bool, str] | None:
+        """An official named by title: "regional prosecutors say", "governor Ruslan Kravchenko said",
+        "according to local officials". Their side is that of the place the sentence names."""
+        if normalize(verb.group(0)) == "according to":
+            m = _OFFICIALS_AFTER.match(text, verb.end())
+        else:
+            m = _OFFICIALS.search(text[max(0, verb.start() - 80):verb.start()])
         if not m:
             return None
-        name = m.group("np").strip()
-        places = [x for x in self.history_places if x.party] if hasattr(self, "history_places") else []
-        party = next((x.party for x in reversed(mentions) if x.kind == "place" and x.party and x.end <= verb_start), None)
-        party = party or (places[-1].party if places else None)
+        name = (m.group("name") or m.group("np")).strip()
+        party = next((x.party for x in reversed(mentions) if x.kind == "place" and x.party), None)
         if party is None:  # "local officials said", "residents told reporters", nowhere with a side
             return name, "other", "officials", True, f"{name}@other"
         return name, party, "government", True, f"{name}@{party}"

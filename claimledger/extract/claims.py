@@ -73,6 +73,7 @@ class Candidate:
     category: str | None = None
     breakdown: str | None = None  # "of_them", "including" or "total" (a running total of the claim before)
     implicit_subject: bool = False
+    designation: bool = False  # a number naming a model or unit, not counting anything
     elliptic: bool = False  # no noun of its own: "killed 5 soldiers and wounded 10", "546 were captured"
 
     @property
@@ -115,6 +116,9 @@ class CandidateFinder:
             self._list_before = self._in_list_with(out, text, count.start)
             self._previous_ends.append(0)
             self._attach_noun(cand)
+            if cand.designation:
+                self._previous_ends.pop()
+                continue
             self._attach_trigger(cand)
             self._categorize(cand)
             self._previous_ends[-1] = cand.subject_span[1] or cand.count.end
@@ -155,7 +159,8 @@ class CandidateFinder:
         if re.match(r"\s+of\s", text[end:]):  # "dozens of soldiers"
             start = end + len(re.match(r"\s+of\s", text[end:]).group(0))  # type: ignore[union-attr]
         if (c.count.value or 0) > 1 and self._singular(head.group(0)):
-            return  # "a Hermes 450 drone", "Brigade 162 commander": a model or unit number, not a count
+            c.designation = True  # "a Hermes 450 drone", "Brigade 162 commander": a model or unit number
+            return
         c.subject = text[start:head.end()].strip(" “”\"'")
         c.subject_span = (start, head.end())
         c.noun_classes = self._classes_of(head.group(0))
@@ -310,8 +315,10 @@ class CandidateFinder:
         text = c.sentence.text
         lo = max(0, c.count.start - 140)
         of = re.search(r"\b(?:number|total|toll|tally|count)\s+of\s+", text[lo:c.count.start], re.I)
-        nouns = [n for n in self.noun_re.finditer(text, lo + of.end() if of else lo, c.count.start)
-                 if normalize(n.group(0)) not in _PARTICIPLES][:1 if of else None]
+        if not of:
+            return  # "its toll since the start of the ground operation to 229": the claim before says what
+        nouns = [n for n in self.noun_re.finditer(text, lo + of.end(), c.count.start)
+                 if normalize(n.group(0)) not in _PARTICIPLES][:1]
         trig = list(self.lex.trigger_re.finditer(text, lo, c.count.start))
         if not nouns or not trig:
             return

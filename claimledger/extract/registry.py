@@ -94,8 +94,9 @@ class Registry:
         if not isinstance(p, dict) or "name" not in p:
             raise RegistryError(f"{origin}: every party needs a name: {p!r}")
         entry = self.parties.setdefault(p["name"], {"name": p["name"], "kind": "belligerent", "names": [],
-                                                    "demonyms": [], "loaded": [], "organs": [], "homelands": []})
-        for key in ("names", "demonyms", "loaded", "organs", "homelands"):
+                                                    "demonyms": [], "loaded": [], "organs": [], "homelands": [],
+                                                    "capitals": []})
+        for key in ("names", "demonyms", "loaded", "organs", "homelands", "capitals"):
             entry[key] += list(p.get(key) or [])
         entry["kind"] = p.get("kind", entry["kind"])
 
@@ -131,6 +132,13 @@ class Registry:
                     out.append(other)
         return out
 
+    def capital_of(self, place: str) -> str | None:
+        """The state whose capital ``place`` is ("Moscow said" speaks for Russia)."""
+        for name, entry in self.parties.items():
+            if place in entry.get("capitals", []):
+                return name
+        return None
+
     def homelands(self, party: str) -> set[str]:
         return {party, *self.parties.get(party, {}).get("homelands", [])}
 
@@ -160,6 +168,8 @@ class Registry:
         while i < len(tokens):
             node, best, j = self._trie, None, i
             while j < len(tokens) and tokens[j][2] in node:
+                if j > i and text[tokens[j - 1][1]:tokens[j][0]].strip():
+                    break  # a name never runs across punctuation ("Kharkiv, governor says")
                 node = node[tokens[j][2]]
                 j += 1
                 if _END in node:

@@ -41,14 +41,15 @@ def mirror(text: str, a: str, b: str, real: Registry) -> tuple[Registry, dict[st
     """A registry where every A/B term of ``text`` and its counterpart play the same part."""
     swaps: dict[str, str] = {}
     used: set[str] = set()
-    parties = {p: {"name": p, "names": [], "demonyms": [], "loaded": [], "organs": []} for p in (a, b)}
+    parties = {p: {"name": p, "names": [], "demonyms": [], "loaded": [], "organs": [], "capitals": []}
+               for p in (a, b)}
     places = []
     for m in real.mentions(text):
         if m.party not in (a, b) or m.text in swaps:
             continue
         other = b if m.party == a else a
         pool = [w for w in _pool(real, other, m) if w not in used and w not in swaps]
-        new = pool[0] if pool else f"Mirror{len(swaps)}{m.text.replace(' ', '')}"
+        new = pool[0] if pool else "Mirror" + "".join(ch for ch in m.text if ch.isalpha())  # no real counterpart
         used.add(new)
         swaps[m.text], swaps[new] = new, m.text
         for term, side in ((m.text, m.party), (new, other)):
@@ -59,6 +60,8 @@ def mirror(text: str, a: str, b: str, real: Registry) -> tuple[Registry, dict[st
             elif m.place is not None:
                 level = {1: "country", 2: "region", 3: "city", 4: "district"}[m.place.level]
                 places.append({"name": term, "level": level, "party": side})
+                if real.capital_of(m.place.name) == m.party:  # "Moscow said" <-> "Kyiv said"
+                    parties[side]["capitals"].append(term)
     registry = Registry()
     registry.add_data({"parties": list(parties.values()), "places": places,
                        "conflicts": [{"id": "mirror", "sides": [a, b]}],
