@@ -17,6 +17,7 @@ _GROUP_NOUNS = re.compile(
 _MEDIA_NOUNS = re.compile(r"^\s*(?:media|press|outlets?|channels?|state\s+media|news\s+agency|television|tv)\b", re.I)
 _FIRST_PERSON = re.compile(r"^(?:we|our|us|i)$", re.I)
 _OBJECT_BEFORE = re.compile(r"\b(?:at|on|against|toward|towards|into|in|from|of|by)\s+(?:the\s+)?$", re.I)
+_RELATIVE_BEFORE = re.compile(r",\s*(?:which|who|whose)\b[^,;.]*,\s*$", re.I)
 _NOUN_VERBS = {"report", "reports", "statement", "update", "summary", "communique", "communiqué", "briefing",
                "claim", "claims", "analysis", "assessment", "estimate", "estimates", "figures from", "data from"}
 _DETERMINER_BEFORE = re.compile(r"\b(?:the|a|an|its|their|his|her|this|that|latest|daily|weekly|new|monthly|"
@@ -97,9 +98,11 @@ class AttributionFinder:
         forward = any(c > m.end() for c in counts_at)
         if verb in ("according to", "citing", "cited", "quoting", "per", "figures from", "data from",
                     "figures released by", "data released by"):
-            who = self._after(text, m.end(), mentions, last, window=60)
+            who = self._after(text, m.end(), mentions, last, window=60, stop_at_comma=True)
         else:
-            who = self._before(text, m.start(), mentions, last) or self._inverted(text, m.end(), mentions, last)
+            who = self._before(text, m.start(), mentions, last)
+            if who is None and verb not in ("told", "tells", "informed", "briefed"):  # "told Reuters": the listener
+                who = self._inverted(text, m.end(), mentions, last)
         if who is None:
             who = self._officials(text, m, mentions)
         if who is None and counts_at and verb not in _NOUN_VERBS:
@@ -136,6 +139,9 @@ class AttributionFinder:
 
     def _before(self, text: str, verb_start: int, mentions: list[Mention],
                 last: "Discourse") -> tuple[str, str, str, bool, str] | None:
+        relative = _RELATIVE_BEFORE.search(text[max(0, verb_start - 160):verb_start])
+        if relative:  # "The group JNIM, which claimed the ambush in a statement, said": skip the clause
+            verb_start = max(0, verb_start - 160) + relative.start()
         left = text[max(0, verb_start - 90):verb_start]
         ana = None
         for a in self.lex.anaphora_re.finditer(left):
@@ -194,17 +200,21 @@ class AttributionFinder:
         return self._after(text, start, mentions, last, window=3)
 
     def _after(self, text: str, pos: int, mentions: list[Mention], last: "Discourse",
-               *, window: int) -> tuple[str, str, str, bool, str] | None:
+               *, window: int, stop_at_comma: bool = False) -> tuple[str, str, str, bool, str] | None:
+        lead = len(text[pos:]) - len(text[pos:].lstrip())
+        ana = self.lex.anaphora_re.match(text, pos + lead)
+        if ana:  # "according to the statement": the anaphor comes first
+            return last.resolve(self.lex.anaphora_roles_of(ana.group(0)))
+        end = pos + window
+        comma = text.find(",", pos, end)
+        if stop_at_comma and comma != -1:
+            end = comma
         for x in mentions:
-            if pos <= x.start <= pos + window and x.kind in (*_CLAIMANT_KINDS, "demonym"):
+            if pos <= x.start <= end and x.kind in (*_CLAIMANT_KINDS, "demonym"):
                 if x.kind == "demonym" and not _GROUP_NOUNS.match(text[x.end:]):
                     continue
                 return self._claimant_of(text, x)
-        ana = self.lex.anaphora_re.match(text, pos + len(text[pos:]) - len(text[pos:].lstrip()))
-        if ana:
-            return last.resolve(self.lex.anaphora_roles_of(ana.group(0)))
         return None
-
     def _officials(self, text: str, verb: re.Match[str], mentions: list[Mention]) -> tuple[str, str, str, bool, str] | None:
         """An official named by title: "regional prosecutors say", "governor Ruslan Kravchenko said",
         "according to local officials". Their side is that of the place the sentence names."""
@@ -248,12 +258,14 @@ class Discourse:
 
     def resolve(self, roles: set[str]) -> tuple[str, str, str, bool, str] | None:
         """The latest claimant (else organ) that a word for one of ``roles`` can stand for."""
-        for a in reversed(self.claimants):
-            if self._fits(a.role, a.party, roles):
-                return a.claimant, a.party, a.role, False, a.ident
-        for m in reversed(self.organs):
-            if m.party and self._fits(m.role, m.party, roles):
-                return m.name, m.party, m.role, False, m.name
+        widened = roles | {"military"} if "armed_group" in roles else roles  # "the group": armed groups first
+        for wanted in (roles, widened):
+            for a in reversed(self.claimants):
+                if self._fits(a.role, a.party, wanted):
+                    return a.claimant, a.party, a.role, False, a.ident
+            for m in reversed(self.organs):
+                if m.party and self._fits(m.role, m.party, wanted):
+                    return m.name, m.party, m.role, False, m.name
         return self._organ_of_sides(roles)
 
     def _organ_of_sides(self, roles: set[str]) -> tuple[str, str, str, bool, str] | None:

@@ -29,17 +29,23 @@ _COUNT_WORD = (r"(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|e
                r"thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|a\s+dozen|dozen)")
 _OUT_OF = re.compile(rf"^\s+(?:out\s+)?of\s+(?:the\s+|all\s+)?(?:more\s+than\s+|nearly\s+|about\s+|some\s+)?"
                      rf"{_COUNT_WORD}(?:\s+{_COUNT_WORD})*(?=\s)", re.I)
-_OUT_OF_BEFORE = re.compile(rf"\b{_COUNT_WORD}\s+(?:out\s+)?of\s+(?:the\s+|all\s+)?(?:more\s+than\s+|nearly\s+|about\s+|some\s+)?$", re.I)
+_OUT_OF_BEFORE = re.compile(rf"\b(?:{_COUNT_WORD}|most|all|some|many|half|nearly\s+all|almost\s+all)\s+(?:out\s+)?of\s+"
+                            rf"(?:the\s+|all\s+|its\s+|their\s+)?(?:more\s+than\s+|nearly\s+|about\s+|some\s+|over\s+)?$", re.I)
 _OF_OWNER = re.compile(r"^\s+of\s+(?:its|their|his|her|our|the|these|those)\s+", re.I)
 # "bringing the total to 229", "the toll rose to 31", "put the number of soldiers killed at 229"
 _RUNNING_TOTAL = re.compile(
     r"(?:\b(?:total|toll|tally|count|number|figure|losses)\b[^;:]{0,80}?\b(?:to|at|of|reached|reaching|hit|stands?\s+at|"
-    r"stood\s+at|is|was|now)|\b(?:rose|risen|rising|climbed|jumped|increased|raised|raising|bringing|brings|"
+    r"stood\s+at|is|was|now)|\b(?:rose|risen|rising|raise|raises|climbed|jumped|increased|raised|raising|bringing|brings|"
     r"brought|pushing|pushed|taking|took)\b[^.;:]{0,60}?\bto)\s*(?:some\s+|about\s+|nearly\s+|over\s+|"
     r"more\s+than\s+|at\s+least\s+)?$", re.I)
 _ASIDE = re.compile(r"(?:\s+(?:from|in|of|near|at|on|across|inside)\s+[^,;.]{1,50}?(?=,|\s+(?:were|was|have|has|had)\b))?"
                     r"(?:\s*,\s*(?:including|among\s+them|of\s+whom|most\s+of\s+them|mostly|many\s+of\s+them|"
                     r"from|in|near|according\s+to)\b[^,;.]{0,80},)?", re.I)
+_FOLLOWERS = re.compile(
+    r"^(?:yesterday|today|tonight|overnight|earlier|last|more|others|alone|so|altogether|also|had|have|has|"
+    r"were|was|are|is|died|fled|remain|remained|still|later|then|now|of|out|in|on|at|during|since|across|"
+    r"inside|near|by|before|after|until|while|and|or|but|who|which|that|this|these|those|per|each|all|both|"
+    r"more|fewer|less|people|times)$")
 _INVARIANT_PLURALS = {"people", "personnel", "police", "staff", "aircraft", "equipment", "artillery", "infantry",
                       "crew", "militia", "men", "women", "children", "ammunition", "weaponry", "manpower", "dead",
                       "killed", "wounded", "injured", "missing", "displaced", "captured", "detained",
@@ -51,7 +57,7 @@ _PARTICIPLES = {"killed", "wounded", "injured", "dead", "missing", "captured", "
 # "of that number, 2,105 tanks", "including 587 children", "among them 12 women"
 _BREAKDOWN_BEFORE = re.compile(
     r"(?:\bof\s+(?:that|this|the)\s+(?:number|total|figure|toll)|\bof\s+(?:those|these|them|which|whom)|"
-    r"\bamong\s+(?:them|those|whom)|\bincluding|\bincludes|\bincluded)\s*,?\s*(?:some\s+|about\s+|at\s+least\s+)?$",
+    r"\bamong\s+(?:them|those|whom)|\bincluding|\bincludes|\bincluded)\s*,?\s*$",
     re.I)
 _ELLIPSIS_BEFORE = re.compile(r"\b(?:another|a\s+further|an\s+additional|the\s+other|while|whereas|and)\s*$", re.I)
 _PERSON_TRIGGERS = {"killed", "wounded", "casualties", "captured", "missing", "arrested", "displaced"}
@@ -275,9 +281,12 @@ class CandidateFinder:
     # -- the category ----------------------------------------------------------------------------
     def _categorize(self, c: Candidate) -> None:
         nouns = c.noun_classes
-        if c.breakdown == "out_of" and nouns & {"aircraft", "projectile"}:
-            c.category, c.trigger_classes = "projectiles", {"launched"}
+        if c.breakdown == "out_of":  # the M of "N of M drones" were launched; of people, a total for context
+            if nouns & {"aircraft", "projectile"}:
+                c.category, c.trigger_classes = "projectiles", {"launched"}
             return
+        if not nouns and self._counts_unknown_noun(c):
+            return  # "over 12 regions", "from three directions": a count of something else
         if not nouns and c.breakdown is None and self._out_of_list(c):
             c.elliptic = True  # takes the noun of the count before it in the sentence (pipeline)
             return
@@ -305,6 +314,15 @@ class CandidateFinder:
     def _person_trigger(self, c: Candidate) -> bool:
         """Triggers that can only be about people ("killed", "detained"), not "hit" or "struck"."""
         return bool(c.trigger_classes & _PERSON_TRIGGERS) and not c.trigger_classes & {"destroyed", "attacked", "targeted"}
+
+    def _counts_unknown_noun(self, c: Candidate) -> bool:
+        """The word after the count is a noun the lexicon does not know (not a verb, preposition or time word)."""
+        m = re.match(r"\s+([a-z][a-z-]+)\b", c.sentence.text[c.count.end:])
+        if not m:
+            return False
+        word = m.group(1)
+        return not (_BOUNDARY_WORDS.match(word) or _FOLLOWERS.match(word) or self.lex.trigger_re.fullmatch(word)
+                    or word.endswith(("ed", "ing")) or word in self.lex.reporting_modality)
 
     def _out_of_list(self, c: Candidate) -> bool:
         """A bare count after another count with a noun in the sentence ("... and 9 others" aside)."""

@@ -24,10 +24,10 @@ def disambiguate(registry: Registry, mentions: list[Mention]) -> list[Mention]:
     war = _main_war(registry, weight)
     out = []
     for m, cands in zip(mentions, readings):
-        same_kind = [c for c in cands if c.kind == m.kind and c.party]
+        same_kind = [c for c in cands if c.party and (c.kind == m.kind or c.kind != "place")]
         if len({c.party for c in same_kind}) > 1:
             best = max(same_kind, key=lambda c: (c.party in war, weight[c.party or ""], -same_kind.index(c)))
-            m = Mention(m.start, m.end, m.text, m.kind, best.party, best.name, best.role, best.place)
+            m = Mention(m.start, m.end, m.text, best.kind, best.party, best.name, best.role, best.place)
         out.append(m)
     return out
 

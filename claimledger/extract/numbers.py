@@ -21,7 +21,7 @@ _SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1
 _DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _WORD = "|".join(sorted([*_UNITS, *_SCALES, "dozen"], key=len, reverse=True))
 _ATOM = rf"(?:{_DIGITS}|(?:{_WORD})(?![\w]))"
-_SEP = r"(?:\s+and\s+|\s*-\s*(?=(?:{w})\b)|\s+(?=(?:{w}|dozen)\b))".format(w="|".join(_SCALES) + "|" + "|".join(k for k in _UNITS if _UNITS[k] < 10))
+_SEP = r"(?:(?:(?<=hundred)|(?<=thousand)|(?<=million)|(?<=billion))\s+and\s+|\s*-\s*(?=(?:{w})\b)|\s+(?=(?:{w}|dozen)\b))".format(w="|".join(_SCALES) + "|" + "|".join(k for k in _UNITS if _UNITS[k] < 10))
 # A count: optional article before dozen/hundred/thousand, then atoms joined by spaces, hyphens, "and".
 _COUNT = rf"(?:\ba\s+(?=(?:dozen|hundred|thousand|million)\b))?{_ATOM}(?:{_SEP}{_ATOM})*"
 _RANGE_JOIN = r"\s*(?:-|–|—|to|or)\s*"
@@ -139,6 +139,8 @@ class CountFinder:
             return True
         if re.match(r"\s*(?:-|–)?\s*(?:st|nd|rd|th)\b", after) or re.match(r"[:h]\d", after):
             return True
+        if re.search(r"[A-Z][\w'’.-]+,\s*$", before) and re.match(r"\s*,", after):
+            return True  # "Noam Ben-David, 27, who ...": an age
         if re.match(r"-[a-z]", after, re.I) and not re.match(r"-(?:strong|odd)\b", after, re.I):
             return True  # "two-day", "five-year-old", "24-hour"
         return bool(self._bad_prefix.search(before))

@@ -169,8 +169,9 @@ def _named_in_subject(c: Candidate, mentions: list[Mention], claimant_party: str
                       actor: Mention | None, ctx: DocumentContext, claimant_role: str = "") -> Side | None:
     lo, hi = c.subject_span
     text = c.sentence.text
-    of_x = re.match(r"^\s+(?:of|from|belonging\s+to)\s+(?:the\s+)?", text[hi:]) if hi else None
-    hi2 = hi + of_x.end() + 40 if of_x else hi
+    after = hi or c.count.end  # "23 of the enemy", "12 soldiers of the Russian army"
+    of_x = re.match(r"^\s+(?:of|from|belonging\s+to)\s+(?:the\s+)?", text[after:])
+    hi2 = after + of_x.end() + 40 if of_x else hi
     lo2 = min(c.count.end, lo) if hi else c.count.end  # a running total names its noun before the count
     inside = [m for m in mentions if (lo2 <= m.start < hi2) and m.kind in (*_PARTY_KINDS, "enemy", "irregular")
               and not (c.count.start <= m.start < c.count.end)]
