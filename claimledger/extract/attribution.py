@@ -203,6 +203,8 @@ class AttributionFinder:
                *, window: int, stop_at_comma: bool = False) -> tuple[str, str, str, bool, str] | None:
         lead = len(text[pos:]) - len(text[pos:].lstrip())
         ana = self.lex.anaphora_re.match(text, pos + lead)
+        if ana and any(ana.start() <= x.start < ana.end() for x in mentions if x.kind in _CLAIMANT_KINDS):
+            ana = None  # "the Ukrainian military" is a name, not an anaphor
         if ana:  # "according to the statement": the anaphor comes first
             return last.resolve(self.lex.anaphora_roles_of(ana.group(0)))
         end = pos + window

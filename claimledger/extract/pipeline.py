@@ -197,7 +197,7 @@ class Extractor:
     def _settle_side(self, d: _Draft, info: _SentenceInfo, ctx: DocumentContext, drafts: list[_Draft]) -> None:
         cand = d.cand
         counted = [(c.count.start, c.subject_span[1]) for c in info.candidates if c.subject_span[1]]
-        actor = find_actor(cand, info.mentions, counted, self.belligerents)
+        actor = find_actor(cand, info.mentions, counted, self.belligerents, self._names_a_thing)
         if actor is None and cand.trigger and not cand.passive and _first_person_actor(cand):
             actor = Mention(0, 0, "we", "party", d.att.party, d.att.party)
         previous = self._parent_of(d, info, drafts)
@@ -205,7 +205,8 @@ class Extractor:
             self._resolve_ellipsis(cand, info)
         if cand.breakdown == "total" and cand.category:
             previous = None  # the total names its own noun: "the number of soldiers killed ... to 229"
-        if cand.breakdown in ("of_them", "total") and previous is not None:
+        if previous is not None and (cand.breakdown in ("of_them", "total") or (
+                cand.breakdown == "including" and not cand.category)):
             own = self.lexicon.category_for(previous.cand.noun_classes, cand.trigger_classes) \
                 if cand.breakdown == "of_them" and cand.trigger else None
             cand.category = own or previous.cand.category  # "35 rockets ... intercepted fewer than 10 of them"
@@ -218,12 +219,19 @@ class Extractor:
                                      claimant_belligerent=belligerent, claimant_role=d.att.role,
                                      nationality=d.att.nationality, actor=actor, ctx=ctx,
                                      place_party=self._place_party(d.place_name),
+                                     acknowledging=d.att.modality == "acknowledged",
                                      previous=previous.subject_party if previous else None)
         d.subject_party, d.side_how = side.party, side.how
         if cand.breakdown in ("of_them", "including") and previous is not None:
             d.part_of = drafts.index(previous)
         if cand.breakdown == "total":
             d.notes.append("running total")
+
+    def _names_a_thing(self, after: str) -> bool:
+        """The words after a party name make it a modifier of a thing: "outpost", "sites", "positions"."""
+        m = self.candidates.noun_re.match(after.lstrip())
+        classes = self.lexicon.noun_class.get(" ".join(m.group(0).lower().split()), set()) if m else set()
+        return bool(classes & {"building", "facility", "equipment", "target", "weapon", "territory"})
 
     def _resolve_ellipsis(self, cand: Candidate, info: _SentenceInfo) -> None:
         """ "killed 5 soldiers and wounded 10", "2,105 tanks were destroyed, while 546 were captured"."""

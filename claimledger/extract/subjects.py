@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Callable
 
 from .claims import Candidate
 from .context import DocumentContext
@@ -39,11 +40,13 @@ class Side:
 
 
 def find_actor(c: Candidate, mentions: list[Mention], counted: list[tuple[int, int]] = (),  # type: ignore[assignment]
-               belligerents: frozenset[str] = frozenset()) -> Mention | None:
+               belligerents: frozenset[str] = frozenset(),
+               names_a_thing: Callable[[str], bool] = lambda _: False) -> Mention | None:
     """The party doing the deed: the party word nearest before an active trigger, or "by X".
 
     Party words inside a counted phrase (``counted`` spans: "53 Zionist soldiers") are victims,
-    not actors; only belligerents (when ``belligerents`` is given) act.
+    not actors; only belligerents (when ``belligerents`` is given) act; a party word that
+    names a thing ("the last junta outpost", ``names_a_thing`` of the words after it) is a target.
     """
     text = c.sentence.text
     mentions = [m for m in mentions if (not belligerents or m.party in belligerents or m.kind in ("enemy", "irregular"))
@@ -64,13 +67,15 @@ def find_actor(c: Candidate, mentions: list[Mention], counted: list[tuple[int, i
     before = [m for m in mentions if m.end <= c.trigger_span[0] and not lo <= m.start < hi
               and m.kind in (*_PARTY_KINDS, "enemy", "irregular") and c.trigger_span[0] - m.end <= 120
               and not any(a <= m.start < b for a, b in counted) and not _is_object(text, m)
+              and not names_a_thing(text[m.end:m.end + 40])
               and m.start >= clause]
     return before[-1] if before else None
 
 
 _CLAUSE_BREAK = re.compile(r"[;:]|,\s*(?:and|but|while|whereas|as|after|before)\b|\b(?:while|whereas)\b", re.I)
 _OBJECT_BEFORE = re.compile(
-    r"\b(?:struck|hit|targeted|attacked|bombed|shelled|raided|destroyed|at|on|against|toward|towards|into|"
+    r"\b(?:struck|strikes|hit|hits|targeted|targets|attacked|attacks|bombed|bombs|shelled|shells|raided|raids|"
+    r"pounded|pounds|destroyed|at|on|against|toward|towards|into|"
     r"with|from|near|over|in|inside|among|of|upon|by)\s+(?:the\s+|a\s+)?$", re.I)
 
 
@@ -82,7 +87,8 @@ def _is_object(text: str, m: Mention) -> bool:
 def resolve_subject_party(c: Candidate, *, mentions: list[Mention], claimant_party: str,
                           claimant_belligerent: bool, actor: Mention | None, ctx: DocumentContext,
                           previous: str | None, claimant_role: str = "military",
-                          nationality: str | None = None, place_party: str | None = None) -> Side:
+                          nationality: str | None = None, place_party: str | None = None,
+                          acknowledging: bool = False) -> Side:
     """The side whose people or things ``c`` counts."""
     if actor is not None and actor.kind in ("enemy", "irregular"):  # "Militants fired 27 rockets", says the army
         side = _side_of_term(actor, claimant_party if claimant_belligerent else nationality, claimant_role,
@@ -122,6 +128,8 @@ def resolve_subject_party(c: Candidate, *, mentions: list[Mention], claimant_par
             return Side(claimant_party, "toll of the claimant's side")
     if "building" in c.noun_classes and "facility" not in c.noun_classes:
         return Side("unknown", "building")
+    if acknowledging and own and c.category not in _ENEMY_SIDE_CATEGORIES:
+        return Side(own, "acknowledged loss")  # "the military announced the deaths of two reservists"
     return _by_enemy(c, mentions, own, actor_party, ctx)
 
 

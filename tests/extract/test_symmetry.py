@@ -8,6 +8,7 @@ the text must then give the claims of the original with ``claimant_party`` and
 """
 from __future__ import annotations
 
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -34,12 +35,17 @@ def _pool(registry: Registry, party: str, m: Mention) -> list[str]:
     plural = m.text.endswith("s")
     fitting = [w for w in words if w[:1].isupper() == m.text[:1].isupper() and w.endswith("s") == plural]
     # terms of the same length, so that no window of words or characters tells the two texts apart
-    return sorted(fitting, key=lambda w: (abs(len(w.split()) - len(m.text.split())), abs(len(w) - len(m.text))))
+    def capitals(t: str) -> tuple[bool, ...]:
+        return tuple(word[:1].isupper() for word in t.split())
+
+    return sorted(fitting, key=lambda w: (capitals(w) != capitals(m.text), abs(len(w.split()) - len(m.text.split())),
+                                          abs(len(w) - len(m.text))))
 
 
 def mirror(text: str, a: str, b: str, real: Registry) -> tuple[Registry, dict[str, str]]:
     """A registry where every A/B term of ``text`` and its counterpart play the same part."""
     swaps: dict[str, str] = {}
+    surnames: dict[str, str] = {}
     used: set[str] = set()
     parties = {p: {"name": p, "names": [], "demonyms": [], "loaded": [], "organs": [], "capitals": []}
                for p in (a, b)}
@@ -52,6 +58,9 @@ def mirror(text: str, a: str, b: str, real: Registry) -> tuple[Registry, dict[st
         new = pool[0] if pool else "Mirror" + "".join(ch for ch in m.text if ch.isalpha())  # no real counterpart
         used.add(new)
         swaps[m.text], swaps[new] = new, m.text
+        old_last, new_last = m.text.split()[-1], new.split()[-1]
+        if m.kind == "organ" and " " in m.text and " " in new and old_last[:1].isupper() and new_last[:1].isupper():
+            surnames[old_last], surnames[new_last] = new_last, old_last  # "Abdallah said" later
         for term, side in ((m.text, m.party), (new, other)):
             if m.kind == "organ":
                 parties[side]["organs"].append({"name": term, "role": m.role})
@@ -66,16 +75,22 @@ def mirror(text: str, a: str, b: str, real: Registry) -> tuple[Registry, dict[st
     registry.add_data({"parties": list(parties.values()), "places": places,
                        "conflicts": [{"id": "mirror", "sides": [a, b]}],
                        "enemy_terms": real.enemy_terms, "irregular_terms": real.irregular_terms})
-    return registry, swaps
+    return registry, {**{f"surname:{k}": v for k, v in surnames.items()}, **swaps}
 
 
 def swap(text: str, swaps: dict[str, str], registry: Registry) -> str:
+    surnames = {k[len("surname:"):]: v for k, v in swaps.items() if k.startswith("surname:")}
+    rx = re.compile(r"\b(%s)\b" % "|".join(map(re.escape, surnames))) if surnames else None
+
+    def bare(segment: str) -> str:
+        return rx.sub(lambda m: surnames[m.group(1)], segment) if rx else segment
+
     parts, pos = [], 0
     for m in registry.mentions(text):
         if m.text in swaps:
-            parts += [text[pos:m.start], swaps[m.text]]
+            parts += [bare(text[pos:m.start]), swaps[m.text]]
             pos = m.end
-    return "".join(parts) + text[pos:]
+    return "".join(parts) + bare(text[pos:])
 
 
 def signature(claims, flip: dict[str, str]) -> Counter:
