@@ -61,13 +61,17 @@ class DocumentContext:
     def conflict_for(self, *parties: str | None) -> Conflict | None:
         """The war the given parties (else the document) are in, chosen by mentions."""
         cands = self.registry.conflicts_of(parties) or self.registry.conflicts
+        # a war that began after the report is not its war; of two rounds, the latest one begun
         scored = [(self.party_weight[c.sides[0]] * self.party_weight[c.sides[1]],
-                   self.party_weight[c.sides[0]] + self.party_weight[c.sides[1]], -i, c)
-                  for i, c in enumerate(cands)]
+                   self.party_weight[c.sides[0]] + self.party_weight[c.sides[1]], c.began or "", -i, c)
+                  for i, c in enumerate(cands) if not self._after_report(c)]
         if not scored:
             return None
-        best = max(scored, key=lambda t: t[:3])
-        return best[3] if best[1] > 0 else None
+        best = max(scored, key=lambda t: t[:4])
+        return best[4] if best[1] > 0 else None
+
+    def _after_report(self, c: Conflict) -> bool:
+        return bool(self.published and c.began and date.fromisoformat(c.began) > self.published)
 
     def enemy_of(self, party: str | None, local: list[Mention] = ()) -> str | None:  # type: ignore[assignment]
         """The enemy of ``party`` here: the one its sentence, else the document, names most."""

@@ -69,7 +69,7 @@ _ORDINAL_WORDS = [
     "seventeenth", "eighteenth", "nineteenth", "twentieth",
 ]
 _ORDINAL = rf"(?:\d{{1,4}}(?:st|nd|rd|th)|{'|'.join(_ORDINAL_WORDS)})"
-_UNIT = r"(?P<unit>day|week|month|year)s?"
+_UNIT = r"(?P<unit>day|week|month|year|anniversary)s?"  # "nears its second anniversary": its second year
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -272,7 +272,7 @@ def _war_patterns(terms: Sequence[str]) -> list[re.Pattern[str]]:
 #: Words for "the war" that a text may date itself ("since the war began in April 2023").
 _GENERIC_WARS = ("war", "conflict")
 _TEXT_START = re.compile(
-    r"\b(?:war|conflict)\s+(?:that\s+|which\s+)?(?:began|broke\s+out|started|erupted)"
+    r"\b(?:war|conflict|fighting|hostilities)\s+(?:that\s+|which\s+)?(?:began|broke\s+out|started|erupted)"
     r"\s+(?:in|on)\s+", re.IGNORECASE)
 
 
@@ -322,7 +322,7 @@ def _infer_from_war_age(text: str, month: int, day: int,
     for pattern in _war_patterns(list(index)):
         for m in pattern.finditer(text):
             n = int(m["n"]) if m["n"].isdigit() else _ordinal_value(m["n"])
-            unit = m["unit"].lower()
+            unit = m["unit"].lower().replace("anniversary", "year")
             start = index[" ".join(m["war"].lower().split())]
             if n < 1:
                 continue

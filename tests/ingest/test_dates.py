@@ -196,3 +196,12 @@ def test_dateline_with_two_places() -> None:
     line = find_dateline("LAKESIDE/PORT TOWN, Aug 14 (EXW) - The army said")
     assert line is not None
     assert (line.place, line.month, line.day, line.outlet) == ("LAKESIDE/PORT TOWN", 8, 14, "EXW")
+
+
+def test_year_from_an_anniversary_of_a_war_the_text_dates() -> None:
+    from claimledger.ingest import infer_year
+
+    text = ("PORT SUDAN, March 4 (Example)-- Fighting went on as the war nears its second anniversary next month. "
+            "Millions have fled since fighting broke out on April 15, 2023.")
+    year, note = infer_year(text, 3, 4)
+    assert year == 2025 and note and "anniversary" in note
