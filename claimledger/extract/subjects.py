@@ -108,6 +108,11 @@ def resolve_subject_party(c: Candidate, *, mentions: list[Mention], claimant_par
         return Side(owner, "losses of")
     own = claimant_party if claimant_belligerent else nationality
     actor_party = actor.party if actor else None
+    if c.breakdown == "out_of" and c.category == "projectiles":
+        # the 40 of "intercepted most of about 40 projectiles": fired by the other side
+        interceptor = actor_party or own
+        party = _origin_side(c, mentions, interceptor, ctx) or ctx.enemy_of(interceptor, mentions)
+        return Side(party, "launched at the interceptor") if party else Side("unknown", "no launcher")
     if c.category in ("attacks", "projectiles"):
         party = actor_party or _origin_side(c, mentions, own, ctx) or own
         return Side(party, "actor") if party else Side("unknown", "no actor")
@@ -178,8 +183,9 @@ def _named_in_subject(c: Candidate, mentions: list[Mention], claimant_party: str
     lo, hi = c.subject_span
     text = c.sentence.text
     after = hi or c.count.end  # "23 of the enemy", "12 soldiers of the Russian army"
-    of_x = re.match(r"^\s+(?:of|from|belonging\s+to)\s+(?:the\s+)?", text[after:])
-    hi2 = after + of_x.end() + 40 if of_x else hi
+    # the owner right after "of"/"belonging to" ("12 soldiers of the Russian army"); "from X" is an origin
+    of_x = re.match(r"^\s+(?:of|belonging\s+to)\s+(?:the\s+|its\s+|their\s+)?(?:[a-z-]+\s+)?", text[after:])
+    hi2 = after + of_x.end() + 1 if of_x else hi
     lo2 = min(c.count.end, lo) if hi else c.count.end  # a running total names its noun before the count
     inside = [m for m in mentions if (lo2 <= m.start < hi2) and m.kind in (*_PARTY_KINDS, "enemy", "irregular")
               and not (c.count.start <= m.start < c.count.end)]
