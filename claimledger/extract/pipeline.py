@@ -103,7 +103,7 @@ class Extractor:
         statement_dates = self._statement_dates(infos, ctx, published)
         contexts: dict[str, _Draft] = {}
         drafts: list[_Draft] = []
-        story: TimeRef | None = None
+        story = self._story_day(infos, published)
         for i, info in enumerate(infos):
             for cand in info.candidates:
                 att, how = self._attribute(cand, i, infos, outlet)
@@ -113,9 +113,6 @@ class Extractor:
                 self._settle_side(d, info, ctx, drafts)
                 previous_time = drafts[-1].time if drafts else None
                 self._settle_time(d, info, ctx, anchor, contexts.get(att.ident), previous_time, story)
-                if story is None and d.time is not None and d.time.kind == "event" and d.time.period_start \
-                        and info.sentence.paragraph <= 3:
-                    story = d.time
                 d.modality = self._modality(d)
                 if att.ident not in contexts and att is not outlet:
                     contexts[att.ident] = d
@@ -264,8 +261,9 @@ class Extractor:
         times = [t for t in find_times(info.sentence.text, anchor, war_start=war_start, events=events)
                  if not t.statement]
         pos = d.cand.count.start
-        if times:
-            d.time = min(times, key=lambda t: (abs(t.start - pos) if t.start >= pos else abs(t.end - pos) + 10))
+        if times:  # the nearest; a bare "total" yields to a dated expression ("So far this year, a total of")
+            d.time = min(times, key=lambda t: (t.kind == "cumulative" and t.period_start is None,
+                                               abs(t.start - pos) if t.start >= pos else abs(t.end - pos) + 10))
             if d.time.kind == "same":  # "over the same period": the statement's period, else the claim before
                 d.time = statement.time if statement is not None and statement.time is not None else previous_time
         elif d.cand.breakdown == "total":
@@ -277,10 +275,22 @@ class Extractor:
             d.notes.append("running total; start of the war from the registry" if war_start else "running total")
         elif re.search(r"\benters\s+its\s+\w+\s+(?:day|week|month|year)\b", info.sentence.text, re.I):
             d.time = TimeRef(0, 0, "cumulative", war_start, anchor)
-        elif info.statement_date is not None:  # "the army said on Sunday that three soldiers were killed"
-            d.time = TimeRef(0, 0, "event", info.statement_date, info.statement_date)
         elif story is not None:
             d.time = story  # the day of the article's main event ("Five soldiers killed, army says")
+        elif info.statement_date is not None:  # "the army said on Sunday that three soldiers were killed"
+            d.time = TimeRef(0, 0, "event", info.statement_date, info.statement_date)
+
+    @staticmethod
+    def _story_day(infos: list[_SentenceInfo], published: date | None) -> TimeRef | None:
+        """The day of the report's main event: the first dated event in its opening paragraphs
+        ("... attacked an army post near Dioura on Tuesday"), not a day something was said."""
+        for info in infos:
+            if info.sentence.paragraph > 3:
+                break
+            for t in find_times(info.sentence.text, published):
+                if t.kind == "event" and t.period_start and not t.statement:
+                    return TimeRef(0, 0, "event", t.period_start, t.period_end)
+        return None
 
     def _total_time(self, d: _Draft, info: _SentenceInfo, war_start: date | None, anchor: date | None,
                     previous_time: TimeRef | None) -> TimeRef:
