@@ -264,6 +264,10 @@ def parse_day(text: str, anchor: date | None) -> date | None:
     return _mkdate(int(m["y"]) if m["y"] else None, m["m"], m["d"], anchor)
 
 
+_GENERIC_HEADS = {"war", "conflict", "fighting", "hostilities", "campaign", "offensive", "operation", "operations",
+                  "escalation", "aggression", "attack", "attacks", "strikes", "invasion", "ceasefire", "truce"}
+
+
 def _event_date(phrase: str, war_start: date | None,
                 events: tuple[tuple[tuple[str, ...], str], ...]) -> date | None:
     low = phrase.lower()
@@ -271,7 +275,8 @@ def _event_date(phrase: str, war_start: date | None,
         if any(p.lower() in low for p in phrases):
             return date.fromisoformat(iso)
     # "since the incursion began": the one event of this war named by the same head noun
-    heads = {p.lower().split()[-1]: iso for phrases, iso in events for p in phrases}
+    heads = {p.lower().split()[-1]: iso for phrases, iso in events for p in phrases
+             if p.lower().split()[-1] not in _GENERIC_HEADS}
     by_head = [iso for head, iso in heads.items() if re.search(rf"\b{re.escape(head)}\b", low)]
     if len(set(by_head)) == 1:
         return date.fromisoformat(by_head[0])
