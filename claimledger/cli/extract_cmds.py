@@ -1,4 +1,4 @@
-"""The ``claimledger`` command: thin click commands over the library."""
+"""``claimledger extract`` and ``claimledger evaluate``: extraction without a ledger."""
 from __future__ import annotations
 
 import csv
@@ -6,26 +6,16 @@ import io
 import json
 import sys
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import click
 
-from . import __version__
-from .errors import ClaimLedgerError, IngestError
-from .models import CLAIM_FIELDS, ExtractionResult
+from ..errors import ClaimLedgerError, IngestError
+from ..models import CLAIM_FIELDS, ExtractionResult
+from .base import cli, registry_option
+from .base import load_registry_or_fail as _load_registry
 
 FORMATS = ("json", "jsonl", "csv", "table")
-
-
-def registry_option(f: Callable[..., Any]) -> Callable[..., Any]:
-    return click.option("--registry", "registry_files", multiple=True, type=click.Path(dir_okay=False),
-                        help="Extra party registry YAML (aliases, spokesmen, conflicts, places); repeatable.")(f)
-
-
-@click.group()
-@click.version_option(__version__, prog_name="claimledger")
-def cli() -> None:
-    """claimledger: an auditable ledger of attributed claims in conflict reporting."""
 
 
 @cli.command()
@@ -45,9 +35,9 @@ def extract(paths: tuple[str, ...], fmt: str, published: str | None, outlet: str
     or - for standard input. Unreadable inputs are reported on stderr and skipped; the exit
     status is 0 when all inputs were read, 1 when some were skipped, 2 when none could be read.
     """
-    from .extract.pipeline import extract_documents
-    from .extract.registry import load_registry
-    from .ingest import iter_documents
+    from ..extract.pipeline import extract_documents
+    from ..extract.registry import load_registry
+    from ..ingest import iter_documents
 
     registry = _load_registry(registry_files)
     errors: list[IngestError] = []
@@ -80,9 +70,9 @@ def extract(paths: tuple[str, ...], fmt: str, published: str | None, outlet: str
 def evaluate(gold_dir: str, texts_dir: str, as_json: bool, misses: bool, predictions: str | None,
              registry_files: tuple[str, ...]) -> None:
     """Score extraction against gold annotations: strict and lenient P/R/F1, attribute accuracy."""
-    from .analyze.evaluate import Report, gold_files, load_gold
-    from .extract.pipeline import extract_documents
-    from .ingest import iter_documents
+    from ..analyze.evaluate import Report, gold_files, load_gold
+    from ..extract.pipeline import extract_documents
+    from ..ingest import iter_documents
 
     registry = _load_registry(registry_files)
     report = Report()
@@ -142,14 +132,6 @@ def _brief(c: dict[str, Any]) -> str:
             f"by {c.get('claimant')}/{c.get('claimant_party')} :: {ev0[:110]!r}")
 
 
-def _load_registry(files: tuple[str, ...]) -> Any:
-    from .extract.registry import load_registry
-    try:
-        return load_registry(*files)
-    except ClaimLedgerError as exc:
-        raise click.ClickException(str(exc)) from exc
-
-
 def _warn_dates(docs: Any) -> Any:
     for doc in docs:
         for w in doc.warnings:
@@ -206,7 +188,3 @@ def _table(results: list[ExtractionResult]) -> None:
                       f"{c.subject} ({c.subject_party})", period, c.location or "")
         console.print(t)
 
-
-def main() -> None:
-    """Console-script entry point."""
-    cli()

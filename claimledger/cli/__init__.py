@@ -1,0 +1,15 @@
+"""The ``claimledger`` command: thin click commands over the library.
+
+Each module registers its commands on the one group in :mod:`.base`.
+"""
+from __future__ import annotations
+
+from . import extract_cmds  # noqa: F401  (registers extract, evaluate)
+from .base import cli
+
+__all__ = ["cli", "main"]
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli()
