@@ -6,7 +6,9 @@
     ├── IngestError            an input that cannot be read (carries ``source``)
     │   └── DropDocument       a readable input that holds no usable report (empty, binary, too big)
     ├── ExtractionError        a failure inside extraction of one document (carries ``doc_id``)
-    └── EvaluationError        gold or prediction files that cannot be scored
+    ├── EvaluationError        gold or prediction files that cannot be scored
+    └── StoreError             a ledger that cannot be opened or written (corrupt, foreign, newer)
+        └── ReviewError        a review action that cannot be applied (unknown claim, bad field)
 """
 from __future__ import annotations
 
@@ -47,3 +49,11 @@ class ExtractionError(ClaimLedgerError):
 
 class EvaluationError(ClaimLedgerError):
     """Gold or prediction files that cannot be scored."""
+
+
+class StoreError(ClaimLedgerError):
+    """A ledger database that cannot be opened or written: corrupt, foreign, newer, unreachable."""
+
+
+class ReviewError(StoreError):
+    """A review that cannot be applied: an unknown claim, action or field, or a bad value."""

@@ -1,0 +1,417 @@
+"""The ledger: documents, their claims, merged assertions, ingest errors and reviews.
+
+Every write is a batch inside one transaction, so a killed process leaves whole batches
+only, and re-running an ingest skips what is already there (documents are keyed by a
+hash of their text).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import uuid
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from ..errors import IngestError, StoreError
+from ..models import CLAIM_FIELDS, Claim, ExtractionResult
+from . import keys, neardup
+from .backend import Backend, connect
+from .query import ClaimFilter
+from .review import apply_review
+from .schema import migrate, now
+
+_CLAIM_COLUMNS = ("id", "document_id", "claim_index", "assertion_id", *[f for f in CLAIM_FIELDS if f != "part_of"],
+                  "evidence_text", "part_of", "extractor_version")
+_ROW_SELECT = """
+SELECT c.*, d.outlet, d.source, d.url, d.title, d.published,
+       a.relay_count, a.outlet_count, a.independent_count, a.first_seen
+FROM claims c JOIN documents d ON d.id = c.document_id JOIN assertions a ON a.id = c.assertion_id
+"""
+_IN_CHUNK = 500
+
+
+@lru_cache(maxsize=1)
+def extractor_version() -> str:
+    """The package version plus a digest of the rule files, so rows say which rules made them."""
+    from .. import __version__
+    data = Path(__file__).resolve().parent.parent / "extract" / "data"
+    h = hashlib.sha256()
+    for p in sorted(data.glob("*.yaml")):
+        h.update(p.read_bytes())
+    return f"{__version__}+{h.hexdigest()[:8]}"
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """An extraction result ready to write: its MinHash signature is computed where the text is."""
+
+    result: ExtractionResult
+    signature: str | None
+
+    @classmethod
+    def of(cls, result: ExtractionResult) -> Prepared:
+        return cls(result, neardup.signature(result.document.text))
+
+
+@dataclass(slots=True)
+class AddStats:
+    """What one or more batches added."""
+
+    documents_added: int = 0
+    documents_skipped: int = 0
+    claims_added: int = 0
+    errors_recorded: int = 0
+    new_versions: int = 0
+    near_duplicates: int = 0
+    assertions_touched: set[str] = field(default_factory=set)
+
+    def merge(self, other: AddStats) -> None:
+        for name in ("documents_added", "documents_skipped", "claims_added", "errors_recorded",
+                     "new_versions", "near_duplicates"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.assertions_touched |= other.assertions_touched
+
+
+class Ledger:
+    """A claim ledger in SQLite or PostgreSQL; use :func:`open_ledger`."""
+
+    def __init__(self, db: Backend) -> None:
+        self.db = db
+        self.url = db.url
+
+    # -- lifecycle ---------------------------------------------------------------------------
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Ledger:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- writing ---------------------------------------------------------------------------
+    def add_results(self, results: Iterable[ExtractionResult | Prepared], *, batch_size: int = 100) -> AddStats:
+        """Write extraction results in batches (one transaction each); known documents are skipped."""
+        stats = AddStats()
+        batch: list[Prepared] = []
+        for item in results:
+            batch.append(item if isinstance(item, Prepared) else Prepared.of(item))
+            if len(batch) >= batch_size:
+                stats.merge(self.write_batch(batch))
+                batch = []
+        if batch:
+            stats.merge(self.write_batch(batch))
+        return stats
+
+    def write_batch(self, items: Sequence[Prepared], errors: Sequence[IngestError] = ()) -> AddStats:
+        """Write documents, their claims and ingest errors in one transaction."""
+        stats = AddStats()
+        for attempt in range(5):
+            try:
+                with self.db.transaction():
+                    stats = self._write(items, errors)
+                return stats
+            except Exception as exc:  # PostgreSQL may pick this batch as a deadlock victim: retry it
+                if type(exc).__name__ != "DeadlockDetected" or attempt == 4:
+                    raise
+        return stats
+
+    def _write(self, items: Sequence[Prepared], errors: Sequence[IngestError]) -> AddStats:
+        stats = AddStats()
+        at = now()
+        claim_rows: list[tuple[Any, ...]] = []
+        for item in items:
+            doc = item.result.document
+            if not self._insert_document(item, at, stats):
+                stats.documents_skipped += 1
+                continue
+            stats.documents_added += 1
+            rows = _claim_rows(item.result)
+            claim_rows.extend(r for r, _ in rows)
+            stats.assertions_touched.update(a for _, a in rows)
+            stats.claims_added += len(rows)
+            del doc
+        self._upsert_assertions(stats.assertions_touched, claim_rows)
+        self.db.executemany(f"INSERT INTO claims ({', '.join(_CLAIM_COLUMNS)}) "
+                            f"VALUES ({', '.join('?' for _ in _CLAIM_COLUMNS)})", claim_rows)
+        self.recount(stats.assertions_touched)
+        self._insert_errors(errors, at)
+        stats.errors_recorded = len(errors)
+        return stats
+
+    def _insert_document(self, item: Prepared, at: str, stats: AddStats) -> bool:
+        doc = item.result.document
+        previous = self._previous_version(doc.url, doc.doc_id)
+        duplicate_of, cluster = self._near_duplicate(item.signature, doc.doc_id)
+        inserted = self.db.rowcount(
+            "INSERT INTO documents (id, source, url, outlet, title, published, date_source, language, text, "
+            "warnings, ingested_at, previous_version_id, duplicate_of, cluster_id, minhash) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
+            (doc.doc_id, doc.source, doc.url, doc.outlet, doc.title, doc.published, doc.date_source,
+             doc.language, doc.text, json.dumps(list(doc.warnings)), at, previous, duplicate_of, cluster,
+             item.signature))
+        if inserted != 1:
+            return False
+        stats.new_versions += previous is not None
+        stats.near_duplicates += duplicate_of is not None
+        if item.signature:
+            self.db.executemany("INSERT INTO document_bands (band, hash, document_id) VALUES (?, ?, ?) "
+                                "ON CONFLICT DO NOTHING",
+                                [(b, h, doc.doc_id) for b, h in neardup.band_hashes(item.signature)])
+        return True
+
+    def _previous_version(self, url: str | None, doc_id: str) -> str | None:
+        if not url:
+            return None
+        rows = self.db.execute("SELECT id FROM documents WHERE url = ? AND id <> ? "
+                               "ORDER BY ingested_at DESC, id LIMIT 1", (url, doc_id))
+        return rows[0]["id"] if rows else None
+
+    def _near_duplicate(self, sig: str | None, doc_id: str) -> tuple[str | None, str]:
+        if not sig:
+            return None, doc_id
+        bands = neardup.band_hashes(sig)
+        cond = " OR ".join("(b.band = ? AND b.hash = ?)" for _ in bands)
+        params = [v for pair in bands for v in pair]
+        rows = self.db.execute(
+            f"SELECT DISTINCT d.id, d.minhash, d.cluster_id, d.ingested_at FROM document_bands b "
+            f"JOIN documents d ON d.id = b.document_id WHERE ({cond}) AND d.id <> ? "
+            f"ORDER BY d.ingested_at, d.id", (*params, doc_id))
+        match = neardup.best_match(sig, ((r["id"], r["minhash"]) for r in rows if r["minhash"]))
+        if match is None:
+            return None, doc_id
+        cluster = next(r["cluster_id"] for r in rows if r["id"] == match)
+        return match, cluster
+
+    def _upsert_assertions(self, touched: set[str], claim_rows: list[tuple[Any, ...]]) -> None:
+        keyed: dict[str, dict[str, Any]] = {}
+        for row in claim_rows:
+            claim = dict(zip(_CLAIM_COLUMNS, row))
+            keyed.setdefault(claim["assertion_id"], keys.assertion_key(claim))
+        self._upsert_keys(keyed)
+
+    def _upsert_keys(self, keyed: Mapping[str, Mapping[str, Any]]) -> None:
+        # Sorted, so that concurrent PostgreSQL writers lock assertion rows in one order.
+        cols = ("id", *keys.ASSERTION_FIELDS)
+        self.db.executemany(
+            f"INSERT INTO assertions ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)}) "
+            "ON CONFLICT (id) DO UPDATE SET relay_count = assertions.relay_count",
+            [(aid, *(keyed[aid][f] for f in keys.ASSERTION_FIELDS)) for aid in sorted(keyed)])
+
+    def recount(self, assertion_ids: Iterable[str]) -> None:
+        """Recompute relay, outlet and independent-report counts of these assertions."""
+        ids = sorted(set(assertion_ids))
+        live = "c.assertion_id = assertions.id AND c.review_status <> 'rejected'"
+        joined = f"FROM claims c JOIN documents d ON d.id = c.document_id WHERE {live}"
+        for chunk in _chunks(ids):
+            self.db.execute(
+                f"UPDATE assertions SET "
+                f"relay_count = (SELECT COUNT(DISTINCT c.document_id) {joined}), "
+                f"outlet_count = (SELECT COUNT(DISTINCT COALESCE(d.outlet, d.source)) {joined}), "
+                f"independent_count = (SELECT COUNT(DISTINCT d.cluster_id) {joined}), "
+                f"first_seen = (SELECT MIN(d.published) {joined}) "
+                f"WHERE id IN ({', '.join('?' for _ in chunk)})", chunk)
+
+    def record_errors(self, errors: Sequence[IngestError]) -> int:
+        """Store ingest errors (an input that could not be read or extracted)."""
+        if errors:
+            with self.db.transaction():
+                self._insert_errors(errors, now())
+        return len(errors)
+
+    def _insert_errors(self, errors: Sequence[IngestError], at: str) -> None:
+        self.db.executemany("INSERT INTO ingest_errors (id, source, reason, at) VALUES (?, ?, ?, ?)",
+                            [(uuid.uuid4().hex, e.source, e.reason, at) for e in errors])
+
+    def known_documents(self, doc_ids: Sequence[str]) -> set[str]:
+        """Which of these document ids are already in the ledger."""
+        found: set[str] = set()
+        for chunk in _chunks(list(doc_ids)):
+            rows = self.db.execute(f"SELECT id FROM documents WHERE id IN ({', '.join('?' for _ in chunk)})", chunk)
+            found.update(r["id"] for r in rows)
+        return found
+
+    # -- review --------------------------------------------------------------------------
+    def review(self, claim_id: str, action: str, *, changes: Mapping[str, Any] | None = None,
+               note: str = "", reviewer: str = "") -> dict[str, Any]:
+        """Confirm, correct (any claim field) or reject a claim; every review is kept in the audit log.
+
+        Corrections are written over the extractor's values (the originals stay in the log),
+        so they win in every query, view and export.
+        """
+        with self.db.transaction():
+            apply_review(self, claim_id, action, changes=changes, note=note, reviewer=reviewer)
+        row = self.claim(claim_id)
+        assert row is not None
+        return row
+
+    def audit(self, claim_id: str) -> list[dict[str, Any]]:
+        rows = self.db.execute("SELECT id, claim_id, action, changes, note, reviewer, at FROM reviews "
+                               "WHERE claim_id = ? ORDER BY at, id", (claim_id,))
+        for r in rows:
+            r["changes"] = json.loads(r["changes"]) if r["changes"] else {}
+        return rows
+
+    # -- reading ---------------------------------------------------------------------------
+    def claims(self, filters: ClaimFilter | None = None, **kw: Any) -> list[dict[str, Any]]:
+        """Ledger rows (claim, document and assertion fields), filtered; see :class:`ClaimFilter`."""
+        return list(self.iter_claims(filters, **kw))
+
+    def iter_claims(self, filters: ClaimFilter | None = None, **kw: Any) -> Iterator[dict[str, Any]]:
+        """Like :meth:`claims`, fetched page by page so exports of a large ledger stay small."""
+        f = filters or ClaimFilter(**kw)
+        where, params = f.where()
+        order = "ORDER BY d.published, c.document_id, c.claim_index"
+        if f.limit is not None:
+            page, pp = f.page()
+            yield from (_ledger_row(r) for r in self.db.execute(f"{_ROW_SELECT} WHERE {where} {order} {page}",
+                                                                   (*params, *pp)))
+            return
+        offset = f.offset
+        while True:
+            rows = self.db.execute(f"{_ROW_SELECT} WHERE {where} {order} LIMIT ? OFFSET ?",
+                                   (*params, 5000, offset))
+            yield from (_ledger_row(r) for r in rows)
+            if len(rows) < 5000:
+                return
+            offset += len(rows)
+
+    def count_claims(self, filters: ClaimFilter | None = None, **kw: Any) -> int:
+        f = filters or ClaimFilter(**kw)
+        where, params = f.where()
+        rows = self.db.execute("SELECT COUNT(*) AS n FROM claims c JOIN documents d ON d.id = c.document_id "
+                               f"WHERE {where}", params)
+        return int(rows[0]["n"])
+
+    def claim(self, claim_id: str) -> dict[str, Any] | None:
+        """One ledger row with its audit log, rejected or not."""
+        rows = self.db.execute(f"{_ROW_SELECT} WHERE c.id = ?", (claim_id,))
+        if not rows:
+            return None
+        row = _ledger_row(rows[0])
+        row["audit"] = self.audit(claim_id)
+        return row
+
+    def document(self, document_id: str) -> dict[str, Any] | None:
+        """A document row, with its text."""
+        rows = self.db.execute("SELECT * FROM documents WHERE id = ?", (document_id,))
+        if not rows:
+            return None
+        doc = dict(rows[0])
+        doc["warnings"] = json.loads(doc["warnings"] or "[]")
+        doc.pop("minhash", None)
+        return doc
+
+    def documents(self, *, limit: int = 100, offset: int = 0, outlet: str | None = None) -> list[dict[str, Any]]:
+        """Documents without their text, newest first, with their claim counts."""
+        where, params = ("WHERE d.outlet = ?", [outlet]) if outlet else ("", [])
+        return self.db.execute(
+            "SELECT d.id, d.source, d.url, d.outlet, d.title, d.published, d.ingested_at, d.previous_version_id, "
+            "d.duplicate_of, d.cluster_id, (SELECT COUNT(*) FROM claims c WHERE c.document_id = d.id) AS claims "
+            f"FROM documents d {where} ORDER BY d.published DESC, d.id LIMIT ? OFFSET ?", (*params, limit, offset))
+
+    def assertions(self, filters: ClaimFilter | None = None, **kw: Any) -> list[dict[str, Any]]:
+        """One row per assertion among the matching claims, with every report that relayed it."""
+        grouped: dict[str, dict[str, Any]] = {}
+        for row in self.iter_claims(filters, **kw):
+            a = grouped.get(row["assertion_id"])
+            if a is None:
+                a = grouped[row["assertion_id"]] = {**row, "claim_ids": [], "document_ids": [], "outlets": []}
+            a["claim_ids"].append(row["claim_id"])
+            if row["document_id"] not in a["document_ids"]:
+                a["document_ids"].append(row["document_id"])
+            if row["outlet"] and row["outlet"] not in a["outlets"]:
+                a["outlets"].append(row["outlet"])
+        return list(grouped.values())
+
+    def errors(self, *, limit: int = 1000) -> list[dict[str, Any]]:
+        return self.db.execute("SELECT source, reason, at FROM ingest_errors ORDER BY at DESC, id LIMIT ?",
+                               (limit,))
+
+    def counts(self) -> dict[str, int]:
+        q = {
+            "documents": "SELECT COUNT(*) AS n FROM documents",
+            "claims": "SELECT COUNT(*) AS n FROM claims WHERE review_status <> 'rejected'",
+            "assertions": "SELECT COUNT(*) AS n FROM assertions WHERE relay_count > 0",
+            "errors": "SELECT COUNT(*) AS n FROM ingest_errors",
+            "reviews": "SELECT COUNT(*) AS n FROM reviews",
+            "near_duplicates": "SELECT COUNT(*) AS n FROM documents WHERE duplicate_of IS NOT NULL",
+            "versions": "SELECT COUNT(*) AS n FROM documents WHERE previous_version_id IS NOT NULL",
+        }
+        return {k: int(self.db.execute(sql)[0]["n"]) for k, sql in q.items()}
+
+    def facets(self, column: str, filters: ClaimFilter | None = None, **kw: Any) -> list[tuple[str, int]]:
+        """Distinct values of a claim column among matching claims, most frequent first."""
+        from .query import EXACT
+        if column not in EXACT:
+            raise StoreError(f"no facet on {column!r}")
+        f = filters or ClaimFilter(**kw)
+        where, params = f.where()
+        rows = self.db.execute(f"SELECT {EXACT[column]} AS v, COUNT(*) AS n FROM claims c "
+                               f"JOIN documents d ON d.id = c.document_id WHERE {where} "
+                               f"GROUP BY {EXACT[column]} ORDER BY n DESC, v", params)
+        return [(r["v"], int(r["n"])) for r in rows]
+
+
+def open_ledger(url: str | os.PathLike[str] = "claimledger.db") -> Ledger:
+    """Open (creating and migrating if needed) a ledger: a SQLite path or a ``postgresql://`` URL.
+
+    Raises:
+        StoreError: the file is not SQLite, is corrupt, holds another application's tables,
+            was written by a newer claimledger, or the server cannot be reached.
+    """
+    db = connect(url)
+    try:
+        if db.kind == "sqlite":
+            _quick_check(db)
+        migrate(db)
+    except BaseException:
+        db.close()
+        raise
+    return Ledger(db)
+
+
+def _quick_check(db: Backend) -> None:
+    rows = db.execute("PRAGMA quick_check")
+    verdict = rows[0]["quick_check"] if rows else "ok"
+    if verdict != "ok":
+        raise StoreError(f"{db.url}: the database is corrupt ({verdict}); restore it from a backup "
+                         "or start a new ledger")
+
+
+def _claim_rows(result: ExtractionResult) -> list[tuple[tuple[Any, ...], str]]:
+    doc_id = result.document.doc_id
+    version = extractor_version()
+    out = []
+    for i, c in enumerate(result.claims):
+        d = _claim_dict(c)
+        aid = keys.assertion_id(keys.assertion_key(d))
+        part_of = keys.claim_id(doc_id, c.part_of) if c.part_of is not None else None
+        evidence = [{"text": e.text, "start": e.start, "end": e.end} for e in c.evidence]
+        row = (keys.claim_id(doc_id, i), doc_id, i, aid,
+               *[json.dumps(evidence, ensure_ascii=False) if f == "evidence" else d[f]
+                 for f in CLAIM_FIELDS if f != "part_of"],
+               " | ".join(e["text"] for e in evidence), part_of, version)
+        out.append((row, aid))
+    return out
+
+
+def _claim_dict(c: Claim) -> dict[str, Any]:
+    return {f: getattr(c, f) for f in CLAIM_FIELDS}
+
+
+def _ledger_row(r: Mapping[str, Any]) -> dict[str, Any]:
+    row = dict(r)
+    row["claim_id"] = row.pop("id")
+    row["evidence"] = json.loads(row["evidence"])
+    row.pop("evidence_text", None)
+    return row
+
+
+def _chunks(items: list[Any]) -> Iterator[list[Any]]:
+    for i in range(0, len(items), _IN_CHUNK):
+        yield items[i:i + _IN_CHUNK]
