@@ -4,7 +4,10 @@ Each module registers its commands on the one group in :mod:`.base`.
 """
 from __future__ import annotations
 
+from . import analysis_cmds  # noqa: F401  (compare, timeline, flags, ratio)
 from . import extract_cmds  # noqa: F401  (registers extract, evaluate)
+from . import ledger_cmds  # noqa: F401  (ingest, claims, export, errors, status)
+from . import series_cmd  # noqa: F401  (import-series)
 from .base import cli
 
 __all__ = ["cli", "main"]

@@ -45,6 +45,9 @@ class Backend:
     def table_names(self) -> set[str]:
         raise NotImplementedError
 
+    def prepare(self) -> None:
+        """Per-connection settings, once the database is known to be a ledger."""
+
     def close(self) -> None:
         raise NotImplementedError
 
@@ -62,17 +65,23 @@ class SQLiteBackend(Backend):
                                         check_same_thread=False)
             self.conn.row_factory = sqlite3.Row
             self.conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
-            mode = self.conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-            if mode.lower() != "wal" and path != ":memory:":
-                raise StoreError(f"{path}: cannot switch the ledger to WAL mode (got {mode})")
-            self.conn.execute("PRAGMA synchronous = NORMAL")
-            self.conn.execute("PRAGMA foreign_keys = ON")
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{path}: not a usable SQLite database ({exc})") from exc
 
+    def prepare(self) -> None:
+        """Switch to WAL; called only once the file is known to be a ledger (it rewrites the header)."""
+        try:
+            mode = self.conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            if mode.lower() != "wal" and self.url != ":memory:":
+                raise StoreError(f"{self.url}: cannot switch the ledger to WAL mode (got {mode})")
+            self.conn.execute("PRAGMA synchronous = NORMAL")
+            self.conn.execute("PRAGMA foreign_keys = ON")
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.url}: not a usable SQLite database ({exc})") from exc
+
     def execute(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
         cur = self._run(sql, params)
-        return [dict(r) for r in cur.fetchall()] if cur.description else []
+        return self._guard(lambda: [dict(r) for r in cur.fetchall()] if cur.description else [])
 
     def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         if rows:

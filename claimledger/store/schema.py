@@ -103,7 +103,8 @@ def now() -> str:
 
 def migrate(db: Backend) -> int:
     """Bring ``db`` to the latest schema; refuse foreign and newer databases. Returns the version."""
-    _refuse_foreign(db)
+    refuse_foreign(db)
+    db.prepare()
     with db.transaction():
         _lock_for_migration(db)
         db.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
@@ -124,7 +125,8 @@ def migrate(db: Backend) -> int:
     return LATEST
 
 
-def _refuse_foreign(db: Backend) -> None:
+def refuse_foreign(db: Backend) -> None:
+    """Raise unless ``db`` is empty or a claimledger ledger: never write into someone else's data."""
     tables = db.table_names()
     if not tables:
         return
