@@ -1,0 +1,228 @@
+"""``claimledger compare | timeline | flags | ratio``: the analyses over a ledger.
+
+Thin commands: read ledger rows, call :mod:`claimledger.analyze`, print a rich table, CSV or
+JSON. JSON output carries the claim ids and document ids behind every number.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import click
+
+from ..errors import ClaimLedgerError
+from ..models import CATEGORIES, MODALITIES
+from .base import cli, db_option
+
+FORMATS = ("table", "csv", "json")
+
+
+def _format_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
+                        help="Output: a table, CSV (claim ids space-separated) or JSON (with the claims behind each number).")(f)
+
+
+def _rows(db: str, **filters: Any) -> list[dict[str, Any]]:
+    from ..store import open_ledger
+
+    with open_ledger(db) as ledger:
+        return ledger.claims(**{k: v for k, v in filters.items() if v not in (None, "", ())})
+
+
+def _num(x: float | None, digits: int = 1) -> str:
+    if x is None:
+        return "–"
+    return f"{x:,.0f}" if float(x).is_integer() else f"{x:,.{digits}f}"
+
+
+def _print_table(title: str, columns: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=title)
+    for col in columns:
+        table.add_column(col)
+    for row in rows:
+        table.add_row(*row)
+    Console(width=160).print(table)
+
+
+def _print_csv(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    buf = io.StringIO()
+    writer = csv.writer(buf)
+    writer.writerow(columns)
+    writer.writerows(rows)
+    click.echo(buf.getvalue(), nl=False)
+
+
+def _print_json(data: Any) -> None:
+    click.echo(json.dumps(data, indent=1, ensure_ascii=False))
+
+
+def _ids(ids: Sequence[str]) -> str:
+    return " ".join(ids)
+
+
+@cli.command()
+@click.option("--subject-party", required=True, help="Whose losses (a party name, e.g. Israel).")
+@click.option("--category", required=True, type=click.Choice(CATEGORIES), help="What is counted.")
+@click.option("--since", help="First day of the window (YYYY-MM-DD); default: from the period claims.")
+@click.option("--until", help="Last day of the window (YYYY-MM-DD); default: from the period claims.")
+@click.option("--reference", help="Claimant (substring) or party to measure the others against.")
+@click.option("--by-party", is_flag=True, help="One row per claimant side instead of per claimant name.")
+@_format_option
+@db_option
+def compare(subject_party: str, category: str, since: str | None, until: str | None, reference: str | None,
+            by_party: bool, fmt: str, db: str) -> None:
+    """Every claimant's figure for one side's losses over one window, side by side."""
+    from ..analyze.compare import RELATED_CATEGORIES
+    from ..analyze.compare import compare as compare_rows
+
+    try:
+        rows = _rows(db, subject_party=subject_party, category=[category, *RELATED_CATEGORIES.get(category, ())])
+        result = compare_rows(rows, subject_party=subject_party, category=category, since=since, until=until,
+                              reference=reference, by_party=by_party)
+    except ClaimLedgerError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if fmt == "json":
+        _print_json(result.to_dict())
+        return
+    columns = ("claimant", "modality", "basis", "value", "claims", "coverage", "partial", "ratio", "gap")
+    table = [(f"{r.claimant} ({r.claimant_party})" + (" *" if r.is_reference else ""), r.modality, r.basis,
+              _num(r.value), str(r.claims), f"{r.coverage:.0%}", "yes" if r.partial else "",
+              _num(r.ratio, 2), _num(r.gap)) for r in result.rows]
+    if fmt == "csv":
+        _print_csv((*columns, "qualifiers", "claim_ids", "document_ids"),
+                   [(r.claimant, r.modality, r.basis, r.value, r.claims, round(r.coverage, 4), r.partial, r.ratio,
+                     r.gap, " ".join(r.qualifiers), _ids(r.claim_ids), _ids(r.document_ids)) for r in result.rows])
+        return
+    window = f"{result.since} .. {result.until}" if result.since else "no dated figures"
+    _print_table(f"{category} of {subject_party}, {window} ({result.window_days} days, from {result.window_from});"
+                 " * = reference", columns, table)
+    for note in result.notes:
+        click.echo(f"note: {note}")
+
+
+@cli.command()
+@click.option("--claimant", help="Claimant name contains this (case-insensitive).")
+@click.option("--claimant-party", help="Claimant's side (exact).")
+@click.option("--subject-party", help="Whose losses (exact).")
+@click.option("--category", type=click.Choice(CATEGORIES), help="What is counted.")
+@click.option("--modality", type=click.Choice(MODALITIES), help="claimed, acknowledged, reported ...")
+@click.option("--since", help="Claims whose period ends on or after this day (YYYY-MM-DD).")
+@click.option("--until", help="Claims whose period starts on or before this day (YYYY-MM-DD).")
+@click.option("--by-party", is_flag=True, help="One series per claimant side instead of per claimant name.")
+@_format_option
+@db_option
+def timeline(claimant: str | None, claimant_party: str | None, subject_party: str | None, category: str | None,
+             modality: str | None, since: str | None, until: str | None, by_party: bool, fmt: str, db: str) -> None:
+    """Each claimant's figures over time: period claims as daily rates, running totals as points."""
+    from ..analyze.timeline import build_series
+
+    try:
+        rows = _rows(db, claimant=claimant, claimant_party=claimant_party, subject_party=subject_party,
+                     category=category, modality=modality, since=since, until=until)
+    except ClaimLedgerError as exc:
+        raise click.ClickException(str(exc)) from exc
+    skipped: list[str] = []
+    series = build_series(rows, by_party=by_party,
+                          on_skip=lambda row, why: skipped.append(f"claim {row.get('claim_id')}: {why}"))
+    for line in skipped:
+        click.echo(f"claimledger: skipped {line}", err=True)
+    if fmt == "json":
+        _print_json([s.to_dict() for s in series])
+        return
+    columns = ("series", "category (side)", "date", "kind", "period", "value", "per day", "claims")
+    flat = [(s, p) for s in series for p in s.points]
+    if fmt == "csv":
+        _print_csv(("claimant", "claimant_party", "modality", "category", "subject_party", "date", "kind",
+                    "start", "value", "qualifier", "daily_rate", "claim_ids", "document_ids"),
+                   [(s.claimant, s.claimant_party, s.modality, s.category, s.subject_party, p.day.isoformat(), p.kind,
+                     p.start.isoformat() if p.start else "", p.value, p.qualifier,
+                     "" if p.daily_rate is None else p.daily_rate, _ids(p.claim_ids), _ids(p.document_ids))
+                    for s, p in flat])
+        return
+    _print_table("timeline", columns, [
+        (s.label, f"{s.category} ({s.subject_party})", p.day.isoformat(), p.kind,
+         f"{p.start or '?'}..{p.day}", _qualified(p.value, p.qualifier), _num(p.daily_rate, 2),
+         str(len(p.claim_ids))) for s, p in flat])
+
+
+def _qualified(value: float, qualifier: str) -> str:
+    if qualifier in ("exact", "range"):
+        return _num(value) + (" (mid)" if qualifier == "range" else "")
+    return f"{qualifier.replace('_', ' ')} {_num(value)}"
+
+
+@cli.command()
+@click.option("--kind", "kinds", multiple=True,
+              type=click.Choice(("revision_down", "unexplained_jump", "breakdown_exceeds_total", "revised_claim")),
+              help="Only these kinds of flag (repeatable); default: all.")
+@click.option("--claimant", help="Claimant name contains this (case-insensitive).")
+@click.option("--subject-party", help="Whose losses (exact).")
+@click.option("--category", type=click.Choice(CATEGORIES), help="What is counted.")
+@click.option("--jump-share", type=float, default=0.2, show_default=True,
+              help="unexplained_jump: growth may exceed the period claims by this share ...")
+@click.option("--jump-min", type=float, default=10, show_default=True, help="... and by this many.")
+@_format_option
+@db_option
+def flags(kinds: tuple[str, ...], claimant: str | None, subject_party: str | None, category: str | None,
+          jump_share: float, jump_min: float, fmt: str, db: str) -> None:
+    """Figures that contradict the claimant's own other figures (running totals, breakdowns, revisions)."""
+    from ..analyze.checks import KINDS, find_flags
+
+    try:
+        rows = _rows(db, claimant=claimant, subject_party=subject_party, category=category)
+    except ClaimLedgerError as exc:
+        raise click.ClickException(str(exc)) from exc
+    found = find_flags(rows, kinds=kinds or KINDS, jump_share=jump_share, jump_min=jump_min)
+    if fmt == "json":
+        _print_json([f.to_dict() for f in found])
+    elif fmt == "csv":
+        _print_csv(("kind", "severity", "message", "claim_ids", "document_ids"),
+                   [(f.kind, f.severity, f.message, _ids(f.claim_ids), _ids(f.document_ids)) for f in found])
+    else:
+        _print_table(f"{len(found)} flag(s)", ("kind", "severity", "message", "claims"),
+                     [(f.kind, f.severity, f.message, _ids(f.claim_ids)) for f in found])
+
+
+@cli.command()
+@click.option("--numerator", required=True, help="Claimant (substring) or party whose running total is divided.")
+@click.option("--denominator", required=True, help="Claimant (substring) or party it is divided by.")
+@click.option("--numerator-modality", type=click.Choice(MODALITIES), help="Only the numerator's claims of this modality.")
+@click.option("--denominator-modality", type=click.Choice(MODALITIES), help="Only the denominator's of this modality.")
+@click.option("--category", required=True, type=click.Choice(CATEGORIES), help="What is counted.")
+@click.option("--subject-party", required=True, help="Whose losses (exact).")
+@click.option("--subject", help="The counted thing: equal to it, else containing it (e.g. tanks).")
+@click.option("--max-lag", type=int, default=7, show_default=True,
+              help="Days the denominator's latest point may lie before the numerator's date.")
+@_format_option
+@db_option
+def ratio(numerator: str, denominator: str, numerator_modality: str | None, denominator_modality: str | None,
+          category: str, subject_party: str, subject: str | None, max_lag: int, fmt: str, db: str) -> None:
+    """One claimant's running total over another's, date by date (e.g. claimed vs verified)."""
+    from ..analyze.reference import Side, ratio_over_time
+
+    try:
+        rows = _rows(db, subject_party=subject_party, category=category, period_kind="cumulative")
+        points = ratio_over_time(rows, numerator=Side(claimant=numerator, modality=numerator_modality),
+                                 denominator=Side(claimant=denominator, modality=denominator_modality),
+                                 category=category, subject_party=subject_party, subject_contains=subject,
+                                 max_lag_days=max_lag)
+    except ClaimLedgerError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if fmt == "json":
+        _print_json([p.to_dict() for p in points])
+    elif fmt == "csv":
+        _print_csv(("date", "numerator", "denominator", "denominator_date", "ratio", "numerator_claim_ids",
+                    "denominator_claim_ids"),
+                   [(p.day.isoformat(), p.numerator, p.denominator, p.denominator_day.isoformat(), p.ratio,
+                     _ids(p.numerator_claim_ids), _ids(p.denominator_claim_ids)) for p in points])
+    else:
+        _print_table(f"{numerator} / {denominator}: {category} ({subject_party})",
+                     ("date", numerator, denominator, "their date", "ratio"),
+                     [(p.day.isoformat(), _num(p.numerator), _num(p.denominator), p.denominator_day.isoformat(),
+                       _num(p.ratio, 2)) for p in points])
