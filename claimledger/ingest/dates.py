@@ -10,9 +10,9 @@ from __future__ import annotations
 import calendar
 import email.utils
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -143,6 +143,87 @@ def parse_date(s: str) -> str | None:
         if found is not None:
             return found.isoformat()
     return None
+
+
+# A record's numeric date at the start of its field, with a four- or two-digit year.
+_RECORD_NUMERIC = re.compile(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4}|\d{2})(?!\d)")
+
+
+def _full_year(digits: str) -> int:
+    """A two-digit year the way ``strptime``'s ``%y`` reads it (69-99: 1900s, else 2000s)."""
+    year = int(digits)
+    if len(digits) > 2:
+        return year
+    return year + (1900 if year >= 69 else 2000)
+
+
+def format_is_day_first(date_format: str) -> bool | None:
+    """Whether a strftime format puts the day before the month (None: it does not say)."""
+    day = date_format.find("%d")
+    month = min((i for i in (date_format.find(d) for d in ("%m", "%b", "%B")) if i >= 0),
+                default=-1)
+    if day < 0 or month < 0:
+        return None
+    return day < month
+
+
+def infer_day_first(values: Iterable[str]) -> bool:
+    """Read a set of numeric dates day first unless they show month first and never day first.
+
+    A value like ``29/02/2024`` shows day first, ``02/29/2024`` month first; ambiguous
+    values (``03/04/2024``) show nothing. Day first is the default.
+
+    Args:
+        values: The date strings of one file's records.
+
+    Returns:
+        True to read ambiguous numeric dates day first.
+    """
+    day_first = month_first = False
+    for value in values:
+        m = _RECORD_NUMERIC.match(value.strip()) if isinstance(value, str) else None
+        if m is None:
+            continue
+        first, second = int(m[1]), int(m[2])
+        day_first = day_first or first > 12 >= second
+        month_first = month_first or second > 12 >= first
+    return not (month_first and not day_first)
+
+
+def parse_record_date(value: str, *, date_format: str | None = None,
+                      day_first: bool = True) -> str | None:
+    """Normalise a record's date field to ISO ``YYYY-MM-DD``.
+
+    ``date_format`` (a strftime string) is tried first; a value it does not fit is still
+    read by the general rules below, in the day/month order the format implies. Numeric
+    dates at the start of the field (``29/02/2024``, ``29.02.24 18:31``) are read in the
+    given order unless that is impossible; everything else goes to ``parse_date``
+    (``2024-02-29 18:31:00``, ``Feb 29, 2024``, RFC 2822 ...).
+
+    Args:
+        value: The field's text.
+        date_format: A strftime format for the whole field, e.g. ``%d/%m/%Y``.
+        day_first: Read ambiguous numeric dates day first.
+
+    Returns:
+        The ISO date, or None when no valid date is found.
+    """
+    text = value.strip() if isinstance(value, str) else ""
+    if not text:
+        return None
+    if date_format:
+        try:
+            return datetime.strptime(text, date_format).date().isoformat()
+        except ValueError:
+            implied = format_is_day_first(date_format)
+            day_first = day_first if implied is None else implied
+    m = _RECORD_NUMERIC.match(text)
+    if m is not None and not _ISO.match(text):
+        first, second, year = int(m[1]), int(m[2]), _full_year(m[3])
+        month, day = (second, first) if day_first else (first, second)
+        found = _valid(year, month, day) or _valid(year, day, month)
+        return found.isoformat() if found else None
+    return parse_date(text)
 
 
 def iter_full_dates(text: str) -> Iterator[tuple[date, str]]:

@@ -1,7 +1,10 @@
-"""Read report files, directories and standard input into ``Document`` records.
+"""Read report files, directories, URLs and standard input into ``Document`` records.
 
 Every input that cannot be read becomes one ``IngestError`` (or ``DropDocument``)
 naming it, handed to ``on_error``; iteration then goes on with the next input.
+Inputs: plain text/Markdown, HTML, JSON/JSONL/CSV records, Telegram Desktop exports
+(a JSON file, found by its content), RSS/Atom feeds (their items' pages are fetched)
+and ``http(s)://`` URLs of pages or feeds.
 """
 from __future__ import annotations
 
@@ -11,15 +14,31 @@ import os
 import re
 import stat
 import sys
-from collections.abc import Callable, Iterable, Iterator
-from typing import BinaryIO
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, BinaryIO
 
 from ..errors import ConfigError, DropDocument, IngestError
 from ..models import Document
 from .dates import WarStarts, parse_date
-from .html import parse_html
-from .records import RecordOptions, parse_csv, parse_json, parse_jsonl, raise_error
-from .text import parse_plain
+from .feeds import feed_documents, looks_like_feed, parse_feed
+from .fetch import DEFAULT_TIMEOUT, Fetched, Fetcher, is_url
+from .html import extract_html, parse_html
+from .metadata import Metadata, build_document
+from .records import (
+    COLUMN_ROLES,
+    RecordOptions,
+    json_records,
+    load_json,
+    parse_csv,
+    parse_jsonl,
+    raise_error,
+)
+from .telegram import is_telegram_export, telegram_documents
+from .text import parse_plain, strip_markup
+
+if TYPE_CHECKING:
+    import httpx
 
 MB = 1024 * 1024
 #: Largest file read, in bytes (``--max-bytes``).
@@ -31,6 +50,15 @@ FORMATS = {
     "": "plain", ".txt": "plain", ".text": "plain", ".md": "plain", ".markdown": "plain",
     ".html": "html", ".htm": "html", ".xhtml": "html", ".json": "json",
     ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".tsv": "tsv",
+    ".rss": "feed", ".atom": "feed", ".xml": "feed",
+}
+#: Media types of feeds; other XML is sniffed.
+FEED_TYPES = frozenset({"application/rss+xml", "application/atom+xml", "application/rdf+xml"})
+#: Formats of fetched bodies by media type (others are sniffed).
+_MEDIA_FORMATS = {
+    "text/html": "html", "application/xhtml+xml": "html", "text/plain": "plain",
+    "text/markdown": "plain", "application/json": "json", "application/x-ndjson": "jsonl",
+    "text/csv": "csv", "text/tab-separated-values": "tsv",
 }
 _UTF_BOMS = (  # longest first: the UTF-32 LE mark starts with the UTF-16 LE one
     (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
@@ -145,8 +173,10 @@ def read_bytes(data: bytes, *, source: str) -> str:
 
 
 def sniff_format(text: str) -> str:
-    """Guess a report's format from its content: html, json, jsonl or plain."""
+    """Guess a report's format from its content: feed, html, json, jsonl or plain."""
     head = text.lstrip()[:2000]
+    if looks_like_feed(head):
+        return "feed"
     if _HTML_START.match(head):
         return "html"
     if not head.startswith(("{", "[")):
@@ -169,7 +199,7 @@ def detect_format(name: str | None, text: str) -> str:
         text: The decoded content.
 
     Returns:
-        One of ``plain``, ``html``, ``json``, ``jsonl``, ``csv``, ``tsv``.
+        One of ``plain``, ``html``, ``json``, ``jsonl``, ``csv``, ``tsv``, ``feed``.
     """
     if name is not None:
         extension = os.path.splitext(name)[1].lower()
@@ -210,10 +240,24 @@ def _parse_single(fmt: str, text: str, source: str, options: RecordOptions) -> D
     return doc
 
 
+def _parse_json(text: str, source: str, options: RecordOptions,
+                on_error: ErrorHandler) -> Iterator[Document]:
+    """A JSON file: a Telegram Desktop export when its content says so, else records."""
+    try:
+        data = load_json(text, source=source)
+    except IngestError as err:
+        on_error(err)
+        return
+    if is_telegram_export(data):
+        yield from telegram_documents(data, source=source, options=options, on_error=on_error)
+    else:
+        yield from json_records(data, source=source, options=options, on_error=on_error)
+
+
 def _parse_records(fmt: str, text: str, source: str, options: RecordOptions,
                    on_error: ErrorHandler) -> Iterator[Document]:
     if fmt == "json":
-        return parse_json(text, source=source, options=options, on_error=on_error)
+        return _parse_json(text, source, options, on_error)
     if fmt == "jsonl":
         return parse_jsonl(text, source=source, options=options, on_error=on_error)
     delimiter = "\t" if fmt == "tsv" else ","
@@ -221,20 +265,134 @@ def _parse_records(fmt: str, text: str, source: str, options: RecordOptions,
                      on_error=on_error)
 
 
-def _read_input(path: str, options: RecordOptions, max_bytes: int,
-                on_error: ErrorHandler) -> Iterator[Document]:
+@dataclass
+class _Run:
+    """One ``iter_documents`` call's settings, and the fetcher its URLs share."""
+
+    options: RecordOptions
+    max_bytes: int
+    on_error: ErrorHandler
+    client: httpx.Client | None = None
+    timeout: float = DEFAULT_TIMEOUT
+    fetch_links: bool = True
+    _fetcher: Fetcher | None = field(default=None, repr=False)
+
+    def fetch(self, url: str) -> Fetched:
+        if self._fetcher is None:
+            self._fetcher = Fetcher(self.client, timeout=self.timeout)
+        return self._fetcher.fetch(url, max_bytes=self.max_bytes)
+
+    def close(self) -> None:
+        if self._fetcher is not None:
+            self._fetcher.close()
+
+
+def _decode(fetched: Fetched, source: str) -> str:
+    """A fetched body as text: the charset the server names, else as a file would be."""
+    if fetched.charset:
+        try:
+            text = fetched.body.decode(fetched.charset)
+        except (LookupError, UnicodeDecodeError):
+            pass
+        else:
+            if text.strip():
+                return text
+    return read_bytes(fetched.body, source=source)
+
+
+def _fetched_format(fetched: Fetched, text: str) -> str:
+    """The format of a fetched body: by media type, else sniffed like a file."""
+    media = fetched.content_type
+    if media in FEED_TYPES or looks_like_feed(text):
+        return "feed"
+    if media in _MEDIA_FORMATS:
+        return _MEDIA_FORMATS[media]
+    if media.endswith("+json"):
+        return "json"
+    return sniff_format(text)
+
+
+def _fetched_text(fetched: Fetched, source: str) -> tuple[str, str]:
+    """A fetched body's format and decoded text."""
+    text = _decode(fetched, source)
+    return _fetched_format(fetched, text), text
+
+
+def _page_of(fmt: str, text: str, fetched: Fetched, source: str) -> tuple[str, Metadata]:
+    """The article text and metadata of a fetched page (HTML or plain text).
+
+    Raises:
+        IngestError: The body is not a page, or has no article text.
+    """
+    if fmt == "html":
+        body, meta = extract_html(text, source=source)
+    elif fmt == "plain":
+        body, meta = strip_markup(text)
+        if not body.strip():
+            raise DropDocument(source, "no article text (only markup and metadata)")
+    else:
+        raise IngestError(source, f"expected a page, got {'a feed' if fmt == 'feed' else fmt}")
+    return body, replace(meta, url=meta.url or fetched.url)
+
+
+def _load_page(run: _Run) -> Callable[[str], tuple[str, Metadata]]:
+    """The page loader feed items use: fetch, decode, extract."""
+    def load(url: str) -> tuple[str, Metadata]:
+        fetched = run.fetch(url)
+        return _page_of(*_fetched_text(fetched, url), fetched, url)
+
+    return load
+
+
+def _read_feed(data: str | bytes, source: str, run: _Run, *,
+               fetched: Fetched | None = None) -> Iterator[Document]:
     try:
-        source, text = _load(path, max_bytes)
+        feed = parse_feed(data, source=source, base_url=fetched.url if fetched else None)
+    except IngestError as err:
+        run.on_error(err)
+        return
+    loader = _load_page(run) if run.fetch_links else None
+    yield from feed_documents(feed, source=source, options=run.options, load_page=loader,
+                              on_error=run.on_error)
+
+
+def _read_url(url: str, run: _Run) -> Iterator[Document]:
+    try:
+        fetched = run.fetch(url)
+        fmt, text = _fetched_text(fetched, url)
+        if fmt in ("plain", "html"):
+            body, meta = _page_of(fmt, text, fetched, url)
+    except IngestError as err:
+        run.on_error(err)
+        return
+    if fmt in ("plain", "html"):
+        options = run.options
+        yield build_document(body, meta, source=url, war_starts=options.war_starts,
+                             published=options.published, outlet=options.outlet)
+    elif fmt == "feed":
+        yield from _read_feed(text, url, run, fetched=fetched)
+    else:
+        yield from _parse_records(fmt, text, url, run.options, run.on_error)
+
+
+def _read_input(path: str, run: _Run) -> Iterator[Document]:
+    if is_url(path):
+        yield from _read_url(path, run)
+        return
+    try:
+        source, text = _load(path, run.max_bytes)
         fmt = detect_format(None if path == STDIN else path, text)
         if fmt in ("plain", "html"):
-            doc = _parse_single(fmt, text, source, options)
+            doc = _parse_single(fmt, text, source, run.options)
     except IngestError as err:
-        on_error(err)
+        run.on_error(err)
         return
     if fmt in ("plain", "html"):
         yield doc
+    elif fmt == "feed":
+        yield from _read_feed(text, source, run)
     else:
-        yield from _parse_records(fmt, text, source, options, on_error)
+        yield from _parse_records(fmt, text, source, run.options, run.on_error)
 
 
 def _walk(root: str, on_error: ErrorHandler) -> Iterator[str]:
@@ -244,12 +402,24 @@ def _walk(root: str, on_error: ErrorHandler) -> Iterator[str]:
     for folder, subfolders, names in os.walk(root, onerror=report):
         subfolders[:] = sorted(name for name in subfolders if not name.startswith("."))
         for name in sorted(names):
-            if not name.startswith(".") and os.path.splitext(name)[1].lower() in FORMATS:
-                yield os.path.join(folder, name)
+            extension = os.path.splitext(name)[1].lower()
+            path = os.path.join(folder, name)
+            if name.startswith(".") or extension not in FORMATS:
+                continue
+            if extension != ".xml" or _is_feed_file(path):  # other XML is not a report
+                yield path
+
+
+def _is_feed_file(path: str) -> bool:
+    try:
+        with open(path, "rb") as handle:
+            return looks_like_feed(handle.read(4000))
+    except OSError:
+        return True  # reading it again reports the error
 
 
 def _expand(path: str, on_error: ErrorHandler) -> Iterator[str]:
-    if path == STDIN:
+    if path == STDIN or is_url(path):
         yield path
         return
     try:
@@ -272,43 +442,88 @@ def _option_date(value: str | None) -> str | None:
     return iso
 
 
+def _column_map(columns: Mapping[str, str] | None, text_column: str | None) -> dict[str, str]:
+    """The caller's role -> column map, with ``text_column`` as the text role's synonym."""
+    named = dict(columns or {})
+    unknown = sorted(set(named) - set(COLUMN_ROLES))
+    if unknown:
+        raise ConfigError(f"unknown column role(s) {', '.join(map(repr, unknown))} "
+                          f"(use {', '.join(COLUMN_ROLES)})")
+    for role, column in named.items():
+        if not isinstance(column, str) or not column.strip():
+            raise ConfigError(f"the {role} column must be a non-empty name, not {column!r}")
+    if text_column:
+        if named.get("text", text_column) != text_column:
+            raise ConfigError(f"text column given twice: {text_column!r} and {named['text']!r}")
+        named["text"] = text_column
+    return named
+
+
+def _check_date_format(date_format: str | None) -> str | None:
+    if date_format is not None and "%" not in date_format:
+        raise ConfigError(f"date format {date_format!r} has no strftime directives "
+                          "(e.g. %d/%m/%Y)")
+    return date_format or None
+
+
 def iter_documents(paths: Iterable[str | os.PathLike[str]], *, published: str | None = None,
                    outlet: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
                    on_error: ErrorHandler | None = None, war_starts: WarStarts = (),
-                   text_column: str | None = None) -> Iterator[Document]:
-    """Read reports from files, directories (recursively) and standard input (``-``).
+                   text_column: str | None = None, columns: Mapping[str, str] | None = None,
+                   date_format: str | None = None, client: httpx.Client | None = None,
+                   timeout: float = DEFAULT_TIMEOUT,
+                   fetch_links: bool = True) -> Iterator[Document]:
+    """Read reports from files, directories (recursively), URLs and standard input (``-``).
 
     Directories are read in sorted order, skipping hidden entries and files whose
-    extension is not a report format. The format comes from the extension (see
-    ``FORMATS``) or, when unknown, from the content.
+    extension is not a report format (``.xml`` files only when they are feeds). The
+    format comes from the extension (see ``FORMATS``) or, when unknown, from the
+    content; a JSON file holding a Telegram Desktop export is read message by message.
+    An ``http(s)://`` input is fetched: a feed gives its items, a page one document.
 
     Args:
-        paths: Files, directories, or ``-`` for standard input (a single path is
+        paths: Files, directories, URLs, or ``-`` for standard input (a single path is
             taken as a list of one).
         published: A date for every document, overriding the files' own dates.
         outlet: An outlet name for every document, overriding the files' own.
-        max_bytes: The largest file read; bigger files are dropped unread.
+        max_bytes: The largest file or response read; bigger ones are dropped.
         on_error: Called with each ``IngestError``; the default raises it.
         war_starts: ``(war terms, start date)`` pairs used to infer a dateline's year.
-        text_column: The CSV column or JSON field holding the text.
+        text_column: The CSV column or JSON field holding the text (``columns["text"]``).
+        columns: The record column or field of each role in ``COLUMN_ROLES`` (``text``,
+            ``published``, ``title``, ``url``, ``outlet``); unnamed roles use the
+            usual names. A named CSV column missing from a file is an error for it.
+        date_format: A strftime format for record dates (``%d/%m/%Y``); dates it does
+            not fit are still read, in its day/month order.
+        client: The ``httpx.Client`` for URLs and feed items (a new one by default).
+        timeout: Seconds to wait to connect and for each read of a response.
+        fetch_links: Fetch the pages feed items link to; False uses the items' text.
 
     Returns:
-        An iterator of documents, one per report or record that could be read.
+        An iterator of documents, one per report, record, message or feed item read.
 
     Raises:
-        ConfigError: ``published`` is not a date or ``max_bytes`` is not positive.
+        ConfigError: ``published`` is not a date, ``max_bytes`` is not positive, or
+            ``columns``/``date_format`` cannot be used.
     """
     if not isinstance(max_bytes, int) or max_bytes <= 0:
         raise ConfigError(f"max_bytes must be a positive number of bytes, not {max_bytes!r}")
-    options = RecordOptions(text_field=text_column, war_starts=war_starts,
+    named = _column_map(columns, text_column)
+    options = RecordOptions(text_field=named.pop("text", None), columns=named,
+                            date_format=_check_date_format(date_format), war_starts=war_starts,
                             published=_option_date(published), outlet=outlet or None)
     handler = on_error or raise_error
     inputs = [paths] if isinstance(paths, (str, os.PathLike)) else paths
+    run = _Run(options=options, max_bytes=max_bytes, on_error=handler, client=client,
+               timeout=timeout, fetch_links=fetch_links)
 
     def documents() -> Iterator[Document]:
-        for given in inputs:
-            for path in _expand(os.fspath(given), handler):
-                yield from _read_input(path, options, max_bytes, handler)
+        try:
+            for given in inputs:
+                for path in _expand(os.fspath(given), handler):
+                    yield from _read_input(path, run)
+        finally:
+            run.close()
 
     return documents()
 

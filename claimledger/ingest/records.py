@@ -12,19 +12,21 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..errors import DropDocument, IngestError
 from ..models import Document
-from .dates import WarStarts, parse_date
+from .dates import WarStarts, infer_day_first, parse_record_date
 from .metadata import Metadata, build_document
 from .text import strip_markup
 
 ErrorHandler = Callable[[IngestError], None]
 
 TEXT_FIELDS = ("text", "Text", "body", "content", "article")
+#: The roles a caller may map to a column or field of their own (``columns``).
+COLUMN_ROLES = ("text", "published", "title", "url", "outlet")
 _FIELDS = {
     "title": ("title", "headline"),
     "url": ("url", "link"),
@@ -42,12 +44,19 @@ def raise_error(err: IngestError) -> None:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class RecordOptions:
-    """How to read records: the text field, year inference and caller overrides."""
+    """How to read records: the caller's field names, date reading and overrides.
+
+    ``columns`` maps roles (``COLUMN_ROLES`` but ``text``) to field names; the text
+    field is ``text_field``. ``day_first`` reads ambiguous numeric dates day first.
+    """
 
     text_field: str | None = None
     war_starts: WarStarts = ()
     published: str | None = None
     outlet: str | None = None
+    columns: Mapping[str, str] = field(default_factory=dict)
+    date_format: str | None = None
+    day_first: bool = True
 
 
 def _lookup(record: Mapping[str, Any], names: Sequence[str]) -> Any:
@@ -56,6 +65,12 @@ def _lookup(record: Mapping[str, Any], names: Sequence[str]) -> Any:
             return record[name]
     lower = {str(key).lower(): value for key, value in record.items()}
     return next((lower[n.lower()] for n in names if n.lower() in lower), None)
+
+
+def _field(record: Mapping[str, Any], role: str, options: RecordOptions) -> Any:
+    """The value of a role: the caller's field when named, else the usual names."""
+    named = options.columns.get(role)
+    return record.get(named) if named else _lookup(record, _FIELDS[role])
 
 
 def _string(value: Any) -> str | None:
@@ -97,14 +112,15 @@ def record_document(record: Mapping[str, Any], *, source: str,
     if not text.strip():
         raise DropDocument(source, "record text holds only markup and metadata")
     warnings: tuple[str, ...] = ()
-    raw_date = _string(_lookup(record, _FIELDS["published"]))
-    published = parse_date(raw_date) if raw_date else None
+    raw_date = _string(_field(record, "published", options))
+    published = parse_record_date(raw_date, date_format=options.date_format,
+                                  day_first=options.day_first) if raw_date else None
     if raw_date and published is None:
         warnings = (f"record date {raw_date!r} is not a recognised date; ignored",)
     meta = Metadata(
-        title=_string(_lookup(record, _FIELDS["title"])) or found.title,
-        outlet=_string(_lookup(record, _FIELDS["outlet"])) or found.outlet,
-        url=_string(_lookup(record, _FIELDS["url"])) or found.url,
+        title=_string(_field(record, "title", options)) or found.title,
+        outlet=_string(_field(record, "outlet", options)) or found.outlet,
+        url=_string(_field(record, "url", options)) or found.url,
         published=published or found.published,
         text_published=found.text_published,
         text_outlet=found.text_outlet,
@@ -128,6 +144,55 @@ def _one(record: Any, source: str, options: RecordOptions,
     yield doc
 
 
+def with_date_order(options: RecordOptions, records: Iterable[Any]) -> RecordOptions:
+    """``options`` with the day/month order shown by the records' dates.
+
+    A caller's ``date_format`` decides the order by itself; otherwise the file's own
+    unambiguous dates do (``infer_day_first``).
+    """
+    if options.date_format:
+        return options
+    dates = (_string(_field(r, "published", options)) or "" for r in records
+             if isinstance(r, dict))
+    return replace(options, day_first=infer_day_first(dates))
+
+
+def load_json(raw: str, *, source: str) -> Any:
+    """Decode a JSON file.
+
+    Raises:
+        IngestError: The file is not valid JSON; names ``source:LINE``.
+    """
+    try:
+        return json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise IngestError(f"{source}:{exc.lineno}",
+                          f"invalid JSON: {exc.msg} (column {exc.colno})") from exc
+
+
+def json_records(data: Any, *, source: str, options: RecordOptions = RecordOptions(),
+                 on_error: ErrorHandler = raise_error) -> Iterator[Document]:
+    """Read decoded JSON holding one record object or a list of them.
+
+    Args:
+        data: The decoded file.
+        source: The file's name; records are named ``source#N``.
+        options: The record fields, date reading and caller overrides.
+        on_error: Called with an ``IngestError`` for the file or for each bad record.
+
+    Yields:
+        One document per good record.
+    """
+    if not isinstance(data, (dict, list)):
+        kind = _JSON_TYPES.get(type(data), "value")
+        on_error(IngestError(source, f"expected a JSON object or array, got a JSON {kind}"))
+        return
+    records = data if isinstance(data, list) else [data]
+    options = with_date_order(options, records)
+    for n, record in enumerate(records, 1):
+        yield from _one(record, f"{source}#{n}", options, on_error)
+
+
 def parse_json(raw: str, *, source: str, options: RecordOptions = RecordOptions(),
                on_error: ErrorHandler = raise_error) -> Iterator[Document]:
     """Read a JSON file holding one record object or a list of them.
@@ -142,17 +207,11 @@ def parse_json(raw: str, *, source: str, options: RecordOptions = RecordOptions(
         One document per good record.
     """
     try:
-        data = json.loads(raw)
-    except json.JSONDecodeError as exc:
-        on_error(IngestError(f"{source}:{exc.lineno}",
-                             f"invalid JSON: {exc.msg} (column {exc.colno})"))
+        data = load_json(raw, source=source)
+    except IngestError as err:
+        on_error(err)
         return
-    if not isinstance(data, (dict, list)):
-        kind = _JSON_TYPES.get(type(data), "value")
-        on_error(IngestError(source, f"expected a JSON object or array, got a JSON {kind}"))
-        return
-    for n, record in enumerate(data if isinstance(data, list) else [data], 1):
-        yield from _one(record, f"{source}#{n}", options, on_error)
+    yield from json_records(data, source=source, options=options, on_error=on_error)
 
 
 def parse_jsonl(raw: str, *, source: str, options: RecordOptions = RecordOptions(),
@@ -168,24 +227,40 @@ def parse_jsonl(raw: str, *, source: str, options: RecordOptions = RecordOptions
     Yields:
         One document per good line.
     """
+    lines: list[tuple[int, Any]] = []  # (line number, record or the line's error)
     for lineno, line in enumerate(raw.split("\n"), 1):
         if not line.strip():
             continue
         try:
-            record = json.loads(line)
+            lines.append((lineno, json.loads(line)))
         except json.JSONDecodeError as exc:
-            on_error(IngestError(f"{source}:{lineno}",
-                                 f"invalid JSON: {exc.msg} (column {exc.colno})"))
-            continue
-        yield from _one(record, f"{source}#{lineno}", options, on_error)
+            lines.append((lineno, IngestError(f"{source}:{lineno}",
+                                              f"invalid JSON: {exc.msg} (column {exc.colno})")))
+    options = with_date_order(options, (record for _, record in lines))
+    for lineno, record in lines:
+        if isinstance(record, IngestError):
+            on_error(record)
+        else:
+            yield from _one(record, f"{source}#{lineno}", options, on_error)
+
+
+def _no_column(source: str, wanted: str, header: list[str]) -> IngestError:
+    columns = ", ".join(header) or "none"
+    return IngestError(source, f"no column named {wanted!r} (columns: {columns})")
+
+
+def _check_columns(header: list[str], source: str, columns: Mapping[str, str]) -> None:
+    for wanted in columns.values():
+        if wanted not in header:
+            raise _no_column(source, wanted, header)
 
 
 def _text_column(header: list[str], source: str, wanted: str | None) -> str:
-    columns = ", ".join(header) or "none"
     if wanted:
         if wanted in header:
             return wanted
-        raise IngestError(source, f"no column named {wanted!r} (columns: {columns})")
+        raise _no_column(source, wanted, header)
+    columns = ", ".join(header) or "none"
     lower = {name.lower(): name for name in header}
     for name in TEXT_FIELDS:
         if name in header or name.lower() in lower:
@@ -213,8 +288,8 @@ def parse_csv(raw: str, *, source: str, delimiter: str = ",",
         raw: The file's text.
         source: The file's name; rows are named ``source#N`` (N counts data rows).
         delimiter: The field separator (``","`` or ``"\\t"``).
-        options: The text column (found among ``TEXT_FIELDS`` when not given), year
-            inference and caller overrides.
+        options: The text column (found among ``TEXT_FIELDS`` when not given), the
+            other named columns (each must be in the header), date reading and overrides.
         on_error: Called with an ``IngestError`` for the file or for each bad row.
 
     Yields:
@@ -224,14 +299,11 @@ def parse_csv(raw: str, *, source: str, delimiter: str = ",",
     header = [name.strip() for name in next(rows, [])]
     try:
         column = _text_column(header, source, options.text_field)
+        _check_columns(header, source, options.columns)
     except IngestError as err:
         on_error(err)
         return
-    row_options = RecordOptions(text_field=column, war_starts=options.war_starts,
-                                published=options.published, outlet=options.outlet)
-    n = 0
-    for row in rows:
-        if not any(cell.strip() for cell in row):
-            continue
-        n += 1
-        yield from _one(dict(zip(header, row)), f"{source}#{n}", row_options, on_error)
+    records = [dict(zip(header, row)) for row in rows if any(cell.strip() for cell in row)]
+    row_options = with_date_order(replace(options, text_field=column), records)
+    for n, record in enumerate(records, 1):
+        yield from _one(record, f"{source}#{n}", row_options, on_error)
