@@ -120,7 +120,9 @@ class Fetcher:
             raise IngestError(url, "too many redirects") from exc
         except httpx.ConnectError as exc:
             raise IngestError(url, f"could not connect ({exc})") from exc
-        except (httpx.HTTPError, httpx.InvalidURL) as exc:
+        except (httpx.UnsupportedProtocol, httpx.InvalidURL) as exc:
+            raise IngestError(url, f"not a valid URL ({exc})") from exc
+        except httpx.HTTPError as exc:
             raise IngestError(url, f"request failed ({type(exc).__name__}: {exc})") from exc
 
     def _read(self, url: str, response: httpx.Response, max_bytes: int) -> Fetched:

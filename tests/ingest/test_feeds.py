@@ -257,8 +257,9 @@ def test_unreachable_host_and_timeout() -> None:
     with socket.socket() as probe:  # a port nothing listens on
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    (error,) = read([f"http://127.0.0.1:{port}/x"], timeout=2)[1]
-    assert error.reason.startswith("could not connect")
+    refused, malformed = read([f"http://127.0.0.1:{port}/x", "http://[::1"], timeout=2)[1]
+    assert refused.reason.startswith("could not connect")
+    assert (malformed.source, malformed.reason[:17]) == ("http://[::1", "not a valid URL (")
 
     def slow(request: httpx.Request) -> httpx.Response:
         raise httpx.ReadTimeout("no answer", request=request)
