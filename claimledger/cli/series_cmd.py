@@ -1,0 +1,90 @@
+"""``claimledger import-series``: official running totals into the ledger as claims."""
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from typing import Any
+
+import click
+
+from ..errors import ClaimLedgerError, IngestError
+from ..ingest.series import SERIES_FORMATS, read_series
+from ..models import CATEGORIES, MODALITIES, ExtractionResult
+from .base import cli, db_option
+
+#: How many skipped rows are listed before the rest are only counted.
+SHOWN_ERRORS = 20
+
+
+@cli.command("import-series")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(list(SERIES_FORMATS)),
+              help="The file layout (default: detected from the columns). "
+                   + "; ".join(f"{f.name}: {f.summary}" for f in SERIES_FORMATS.values()))
+@click.option("--claimant", help="Who states the figures (overrides the format's claimant).")
+@click.option("--party", "claimant_party", help="The claimant's side (SCHEMA.md party name, media, UN, NGO, other).")
+@click.option("--subject-party", help="Whose losses the figures count (SCHEMA.md party name).")
+@click.option("--category", type=click.Choice(CATEGORIES), help="The claims' category, for every figure.")
+@click.option("--modality", type=click.Choice(MODALITIES), help="claimed, acknowledged, reported, ...")
+@click.option("--subject", help="The counted group or thing, as the claimant names it.")
+@click.option("--start", metavar="DATE", help="The date the running totals count from (YYYY-MM-DD).")
+@click.option("--date-column", help="csv format: the column holding each row's date (default: date).")
+@click.option("--value-column", help="csv format: the column holding the running total (default: value).")
+@db_option
+def import_series(files: tuple[str, ...], fmt: str | None, db: str, date_column: str | None,
+                  value_column: str | None, **overrides: Any) -> None:
+    """Load official cumulative series (FILES) into the ledger as claims.
+
+    Each date of each file becomes one document whose text states that date's figures,
+    one line per figure, and one cumulative claim per line. Re-importing a file adds
+    nothing. A file that cannot be read is reported and skipped, the others are still
+    imported; the exit status is 0 when every file was read, 1 when some were not, 2 when
+    none was. Mappings and choices: docs/series.md.
+
+    \b
+    claimledger import-series russia_losses_equipment.json russia_losses_personnel.json
+    claimledger import-series tolls.csv --format csv --claimant "Health Ministry" --party Lebanon \\
+        --subject-party Lebanon --category killed --start 2023-10-08 --value-column killed
+    """
+    from ..store import open_ledger
+
+    columns = {role: name for role, name in (("date", date_column), ("value", value_column)) if name}
+    report = _Report()
+    try:
+        with open_ledger(db) as ledger:
+            stats = ledger.add_results(_read_all(files, report, fmt=fmt, columns=columns, **overrides))
+            ledger.record_errors(report.rows + report.files)
+    except ClaimLedgerError as exc:  # bad options or an unusable ledger: nothing can be imported
+        raise click.ClickException(str(exc)) from exc
+    report.echo_errors()
+    click.echo(f"imported {len(files) - len(report.files):,} of {len(files):,} files: "
+               f"{stats.documents_added:,} new documents, {stats.documents_skipped:,} already in the ledger, "
+               f"{stats.claims_added:,} claims added, {len(report.rows):,} rows skipped")
+    if report.files:
+        sys.exit(2 if len(report.files) == len(files) else 1)
+
+
+class _Report:
+    """Files that could not be read and rows that gave no claim."""
+
+    def __init__(self) -> None:
+        self.files: list[IngestError] = []
+        self.rows: list[IngestError] = []
+
+    def echo_errors(self) -> None:
+        for err in self.files:
+            click.echo(f"claimledger: skipped {err.source}: {err.reason}", err=True)
+        for err in self.rows[:SHOWN_ERRORS]:
+            click.echo(f"claimledger: skipped {err.source}: {err.reason}", err=True)
+        if len(self.rows) > SHOWN_ERRORS:
+            click.echo(f"claimledger: ... and {len(self.rows) - SHOWN_ERRORS} more rows "
+                       "(claimledger errors)", err=True)
+
+
+def _read_all(files: tuple[str, ...], report: _Report, **options: Any) -> Iterator[ExtractionResult]:
+    """Every file's results; a file that fails is reported and the next one read."""
+    for path in files:
+        try:
+            yield from read_series(path, on_error=report.rows.append, **options)
+        except IngestError as exc:
+            report.files.append(exc)
