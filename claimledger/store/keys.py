@@ -23,6 +23,10 @@ def claim_id(document_id: str, index: int) -> str:
     return _hash(document_id, str(index))
 
 
+def error_id(source: str, reason: str) -> str:
+    return _hash("error", source, reason)
+
+
 def claimant_key(claim: Mapping[str, Any]) -> str:
     """The claimant's name counts only when the party alone says too little."""
     if claim["claimant_party"] in UNSPECIFIC_PARTIES:

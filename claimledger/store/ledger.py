@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -224,8 +223,11 @@ class Ledger:
         return len(errors)
 
     def _insert_errors(self, errors: Sequence[IngestError], at: str) -> None:
-        self.db.executemany("INSERT INTO ingest_errors (id, source, reason, at) VALUES (?, ?, ?, ?)",
-                            [(uuid.uuid4().hex, e.source, e.reason, at) for e in errors])
+        unique = {keys.error_id(e.source, e.reason): e for e in errors}
+        self.db.executemany("INSERT INTO ingest_errors (id, source, reason, at, first_at) VALUES (?, ?, ?, ?, ?) "
+                            "ON CONFLICT (id) DO UPDATE SET at = excluded.at, "
+                            "attempts = ingest_errors.attempts + 1",
+                            [(eid, e.source, e.reason, at, at) for eid, e in sorted(unique.items())])
 
     def known_documents(self, doc_ids: Sequence[str]) -> set[str]:
         """Which of these document ids are already in the ledger."""
@@ -329,7 +331,8 @@ class Ledger:
         return list(grouped.values())
 
     def errors(self, *, limit: int = 1000) -> list[dict[str, Any]]:
-        return self.db.execute("SELECT source, reason, at FROM ingest_errors ORDER BY at DESC, id LIMIT ?",
+        return self.db.execute("SELECT source, reason, at, first_at, attempts FROM ingest_errors "
+                               "ORDER BY at DESC, source LIMIT ?",
                                (limit,))
 
     def counts(self) -> dict[str, int]:

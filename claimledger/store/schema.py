@@ -1,8 +1,8 @@
 """The ledger's tables, as numbered migrations applied once each, in order.
 
 The DDL is portable between SQLite and PostgreSQL (``DOUBLE PRECISION`` and ``BIGINT``
-are understood by both). Ids are text: content hashes for documents, claims and
-assertions, random hex for errors and reviews, so no autoincrement syntax is needed.
+are understood by both). Ids are text: content hashes for documents, claims,
+assertions and errors, random hex for reviews, so no autoincrement syntax is needed.
 """
 from __future__ import annotations
 
@@ -81,7 +81,11 @@ MIGRATIONS: tuple[Migration, ...] = (
         "CREATE INDEX claims_subject ON claims (subject_party, category)",
         "CREATE INDEX claims_claimant ON claims (claimant_party, category)",
         """CREATE TABLE ingest_errors (
-            id TEXT PRIMARY KEY, source TEXT NOT NULL, reason TEXT NOT NULL, at TEXT NOT NULL
+            id TEXT PRIMARY KEY,            -- hash of source and reason: a re-run updates, never repeats
+            source TEXT NOT NULL, reason TEXT NOT NULL,
+            at TEXT NOT NULL,               -- last seen
+            first_at TEXT NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 1
         )""",
         """CREATE TABLE reviews (
             id TEXT PRIMARY KEY,
