@@ -1,0 +1,1 @@
+"""serve: hand the ledger to people and tools: exports, report, web app."""
