@@ -208,6 +208,7 @@ def _revision_flag(a: list[Row], b: list[Row]) -> Flag:
     va, vb = claim_value(first) or 0.0, claim_value(then) or 0.0
     when = f"{first.get('period_start') or '?'}..{first.get('period_end')}"
     return _flag("revised_claim", severity(vb - va, va),
-                 f"{first.get('claimant')} ({first.get('claimant_party')}) gave {_num(va)} {_row_what(first)} for {first.get('period_kind')} {when} in a report of "
+                 f"{first.get('claimant')} ({first.get('claimant_party')}) gave {_num(va)} {_row_what(first)} "
+                 f"for {first.get('period_kind')} {when} in a report of "
                  f"{_seen(first)[0] or 'unknown date'}, then {_num(vb)} in a report of "
                  f"{_seen(then)[0] or 'unknown date'}", rows=(*a, *b))

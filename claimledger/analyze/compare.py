@@ -81,7 +81,8 @@ class ComparisonRow:
     def to_dict(self) -> dict[str, Any]:
         return {
             "claimant": self.claimant, "claimant_party": self.claimant_party, "modality": self.modality,
-            "subject": self.subject, "basis": self.basis, "value": self.value, "claims": self.claims, "claim_ids": list(self.claim_ids),
+            "subject": self.subject, "basis": self.basis, "value": self.value, "claims": self.claims,
+            "claim_ids": list(self.claim_ids),
             "document_ids": list(self.document_ids), "days_covered": self.days_covered,
             "coverage": self.coverage, "partial": self.partial, "qualifiers": list(self.qualifiers),
             "ratio": self.ratio, "gap": self.gap, "reference": self.is_reference,
@@ -260,7 +261,7 @@ def _row(series: Series, basis: str, value: float | None, used: list[Point], cov
 def _with_reference(rows: list[ComparisonRow], reference: str | None) -> list[ComparisonRow]:
     """Rows in order, each measured against the reference among rows counting the same thing."""
     rows = sorted(rows, key=lambda r: (r.subject or "", fold(r.claimant), r.modality, r.basis))
-    out = []
+    out: list[ComparisonRow] = []
     for thing in dict.fromkeys(r.subject for r in rows):
         same = [r for r in rows if r.subject == thing]
         ref = _pick_reference([r for r in same if r.value is not None], reference)

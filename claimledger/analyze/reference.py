@@ -15,7 +15,17 @@ from datetime import date
 from typing import Any
 
 from ..errors import ConfigError
-from .timeline import Point, Row, Series, about_subject, build_series, counts_as_figure, fold, running_totals, subject_key
+from .timeline import (
+    Point,
+    Row,
+    Series,
+    about_subject,
+    build_series,
+    counts_as_figure,
+    fold,
+    running_totals,
+    subject_key,
+)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

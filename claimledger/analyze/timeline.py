@@ -8,6 +8,9 @@ A ledger row is the plain dict the store returns for one claim (claim fields, do
 * breakdowns (``part_of`` set), rejected claims, denials and vague counts give no point;
 * a ``range`` counts as its midpoint; other qualifiers count as the number written (the
   qualifier stays on the point, so "more than 60" is never shown as a plain 60 without it);
+* one series per claimant, modality, category and whose losses; for categories of things
+  (equipment, aircraft, projectiles ...) also per counted thing, since "tanks" and "drones"
+  are different running totals, while "troops" and "soldiers" are the same people;
 * ``event`` and ``period`` claims are rates over days (an event is one day at ``period_end``,
   else ``period_start``, else the publication date); ``cumulative`` claims are running-total
   points dated at ``period_end`` (the statement's date), else the publication date.

@@ -22,7 +22,8 @@ FORMATS = ("table", "csv", "json")
 
 def _format_option(f: Callable[..., Any]) -> Callable[..., Any]:
     return click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
-                        help="Output: a table, CSV (claim ids space-separated) or JSON (with the claims behind each number).")(f)
+                        help="Output: a table, CSV (claim ids space-separated) or JSON (with the claims "
+                             "behind each number).")(f)
 
 
 def _rows(db: str, **filters: Any) -> list[dict[str, Any]]:
@@ -62,6 +63,10 @@ def _print_json(data: Any) -> None:
     click.echo(json.dumps(data, indent=1, ensure_ascii=False))
 
 
+def _ratio(x: float | None) -> str:
+    return "–" if x is None else f"{x:.2f}"
+
+
 def _ids(ids: Sequence[str]) -> str:
     return " ".join(ids)
 
@@ -90,17 +95,18 @@ def compare(subject_party: str, category: str, since: str | None, until: str | N
     if fmt == "json":
         _print_json(result.to_dict())
         return
-    columns = ("claimant", "modality", "basis", "value", "claims", "coverage", "partial", "ratio", "gap")
-    table = [(f"{r.claimant} ({r.claimant_party})" + (" *" if r.is_reference else ""), r.modality, r.basis,
-              _num(r.value), str(r.claims), f"{r.coverage:.0%}", "yes" if r.partial else "",
-              _num(r.ratio, 2), _num(r.gap)) for r in result.rows]
+    columns = ("claimant", "modality", "counted", "basis", "value", "claims", "coverage", "partial", "ratio", "gap")
+    table = [(f"{r.claimant} ({r.claimant_party})" + (" *" if r.is_reference else ""), r.modality, r.subject or "",
+              r.basis, _num(r.value), str(r.claims), f"{r.coverage:.0%}", "yes" if r.partial else "",
+              _ratio(r.ratio), _num(r.gap)) for r in result.rows]
     if fmt == "csv":
         _print_csv((*columns, "qualifiers", "claim_ids", "document_ids"),
-                   [(r.claimant, r.modality, r.basis, r.value, r.claims, round(r.coverage, 4), r.partial, r.ratio,
-                     r.gap, " ".join(r.qualifiers), _ids(r.claim_ids), _ids(r.document_ids)) for r in result.rows])
+                   [(r.claimant, r.modality, r.subject or "", r.basis, r.value, r.claims, round(r.coverage, 4),
+                     r.partial, r.ratio, r.gap, " ".join(r.qualifiers), _ids(r.claim_ids), _ids(r.document_ids))
+                    for r in result.rows])
         return
     window = f"{result.since} .. {result.until}" if result.since else "no dated figures"
-    _print_table(f"{category} of {subject_party}, {window} ({result.window_days} days, from {result.window_from});"
+    _print_table(f"{category} of {subject_party}, {window} ({result.window_days} days; window: {result.window_from});"
                  " * = reference", columns, table)
     for note in result.notes:
         click.echo(f"note: {note}")
@@ -135,18 +141,19 @@ def timeline(claimant: str | None, claimant_party: str | None, subject_party: st
     if fmt == "json":
         _print_json([s.to_dict() for s in series])
         return
-    columns = ("series", "category (side)", "date", "kind", "period", "value", "per day", "claims")
+    columns = ("series", "counted (whose)", "date", "kind", "period", "value", "per day", "claims")
     flat = [(s, p) for s in series for p in s.points]
     if fmt == "csv":
-        _print_csv(("claimant", "claimant_party", "modality", "category", "subject_party", "date", "kind",
-                    "start", "value", "qualifier", "daily_rate", "claim_ids", "document_ids"),
-                   [(s.claimant, s.claimant_party, s.modality, s.category, s.subject_party, p.day.isoformat(), p.kind,
+        _print_csv(("claimant", "claimant_party", "modality", "category", "subject_party", "subject", "date",
+                    "kind", "start", "value", "qualifier", "daily_rate", "claim_ids", "document_ids"),
+                   [(s.claimant, s.claimant_party, s.modality, s.category, s.subject_party, s.subject or "",
+                     p.day.isoformat(), p.kind,
                      p.start.isoformat() if p.start else "", p.value, p.qualifier,
                      "" if p.daily_rate is None else p.daily_rate, _ids(p.claim_ids), _ids(p.document_ids))
                     for s, p in flat])
         return
     _print_table("timeline", columns, [
-        (s.label, f"{s.category} ({s.subject_party})", p.day.isoformat(), p.kind,
+        (s.label, s.what, p.day.isoformat(), p.kind,
          f"{p.start or '?'}..{p.day}", _qualified(p.value, p.qualifier), _num(p.daily_rate, 2),
          str(len(p.claim_ids))) for s, p in flat])
 
@@ -192,7 +199,8 @@ def flags(kinds: tuple[str, ...], claimant: str | None, subject_party: str | Non
 @cli.command()
 @click.option("--numerator", required=True, help="Claimant (substring) or party whose running total is divided.")
 @click.option("--denominator", required=True, help="Claimant (substring) or party it is divided by.")
-@click.option("--numerator-modality", type=click.Choice(MODALITIES), help="Only the numerator's claims of this modality.")
+@click.option("--numerator-modality", type=click.Choice(MODALITIES),
+              help="Only the numerator's claims of this modality.")
 @click.option("--denominator-modality", type=click.Choice(MODALITIES), help="Only the denominator's of this modality.")
 @click.option("--category", required=True, type=click.Choice(CATEGORIES), help="What is counted.")
 @click.option("--subject-party", required=True, help="Whose losses (exact).")
@@ -225,4 +233,4 @@ def ratio(numerator: str, denominator: str, numerator_modality: str | None, deno
         _print_table(f"{numerator} / {denominator}: {category} ({subject_party})",
                      ("date", numerator, denominator, "their date", "ratio"),
                      [(p.day.isoformat(), _num(p.numerator), _num(p.denominator), p.denominator_day.isoformat(),
-                       _num(p.ratio, 2)) for p in points])
+                       _ratio(p.ratio)) for p in points])

@@ -79,7 +79,8 @@ def test_rows_that_cannot_be_dated_are_reported_and_the_rest_go_on(make_row: Row
     undated = make_row(published=None, first_seen=None)
     backwards = make_row(period_kind="period", period_start="2024-03-09", period_end="2024-03-02")
     skipped: list[tuple[str, str]] = []
-    s = one(build_series([bad, undated, backwards, make_row()], on_skip=lambda r, why: skipped.append((r["claim_id"], why))))
+    s = one(build_series([bad, undated, backwards, make_row()],
+                         on_skip=lambda r, why: skipped.append((r["claim_id"], why))))
     assert len(s.points) == 1
     reasons = dict(skipped)
     assert "'2024-13-45' is not an ISO date" in reasons[bad["claim_id"]]
@@ -145,16 +146,17 @@ def disjoint_periods(draw: st.DrawFn) -> list[tuple[int, int, int]]:
 
 
 def _rows_for(make_row: RowFactory, periods: list[tuple[int, int, int]], published: list[int]) -> list[dict[str, Any]]:
-    return [make_row(period_kind="period", value=value,
-                       period_start=(DAY0 + timedelta(days=start)).isoformat(),
-                       period_end=(DAY0 + timedelta(days=start + length - 1)).isoformat(),
-                       published=(DAY0 + timedelta(days=start + length - 1 + published[i % len(published)])).isoformat())
+    def day(offset: int) -> str:
+        return (DAY0 + timedelta(days=offset)).isoformat()
+    return [make_row(period_kind="period", value=value, period_start=day(start), period_end=day(start + length - 1),
+                     published=day(start + length - 1 + published[i % len(published)]))
             for i, (start, length, value) in enumerate(periods)]
 
 
 @settings(max_examples=60, deadline=None)
 @given(disjoint_periods(), st.lists(st.integers(0, 30), min_size=1, max_size=5))
-def test_disjoint_periods_spread_to_exactly_their_sum(make_row: RowFactory, periods: list[tuple[int, int, int]], published: list[int]) -> None:
+def test_disjoint_periods_spread_to_exactly_their_sum(make_row: RowFactory, periods: list[tuple[int, int, int]],
+                                                     published: list[int]) -> None:
     series = build_series(_rows_for(make_row, periods, published))
     total = sum(d.rate for s in series for d in daily_rates(s))
     assert abs(total - sum(v for _, _, v in periods)) < 1e-6
@@ -163,7 +165,8 @@ def test_disjoint_periods_spread_to_exactly_their_sum(make_row: RowFactory, peri
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.tuples(st.integers(0, 20), st.integers(1, 10), st.integers(0, 500)), min_size=1, max_size=8),
        st.lists(st.integers(0, 30), min_size=1, max_size=5))
-def test_overlapping_periods_never_add_up_to_more_than_their_claims(make_row: RowFactory, periods: list[tuple[int, int, int]],
+def test_overlapping_periods_never_add_up_to_more_than_their_claims(make_row: RowFactory,
+                                                                   periods: list[tuple[int, int, int]],
                                                                    published: list[int]) -> None:
     (series,) = build_series(_rows_for(make_row, periods, published))
     days = daily_rates(series)
