@@ -27,7 +27,7 @@ def load_corpus(repeat: int, limit: int | None) -> list[tuple[str, str | None]]:
     """(text, published) pairs."""
     from claimledger.ingest import iter_documents
 
-    paths = [ROOT / "tests" / "data" / "articles", ROOT / "examples"]
+    paths = [ROOT / "tests" / "data" / "articles", ROOT / "examples" / "reports"]
     if (SHARED / "seeds").is_dir():
         paths.append(SHARED / "seeds")
     docs = [(d.text, d.published) for d in iter_documents([str(p) for p in paths], on_error=lambda e: None)]

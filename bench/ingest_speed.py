@@ -65,7 +65,7 @@ def own_articles() -> list[dict[str, Any]]:
     """The project's articles and examples as records, read the way claimledger reads them."""
     from claimledger.ingest import iter_documents
 
-    paths = [str(ROOT / "tests" / "data" / "articles"), str(ROOT / "examples")]
+    paths = [str(ROOT / "tests" / "data" / "articles"), str(ROOT / "examples" / "reports")]
     return [{"text": d.text, "published": d.published, "outlet": d.outlet, "title": d.title}
             for d in iter_documents(paths, on_error=lambda e: None) if d.text.strip()]
 

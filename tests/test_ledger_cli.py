@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from claimledger.cli import cli
 
 ROOT = Path(__file__).resolve().parent.parent
-EXAMPLES = ROOT / "examples"
+EXAMPLES = ROOT / "examples" / "reports"
 SHARED = ROOT.parent / "shared"
 POSTS = SHARED / "data" / "idf_telegram" / "idf_telegram_posts.csv"
 TELEGRAM = ["--text-column", "Text", "--date-column", "Date", "--outlet", "IDF"]

@@ -25,6 +25,8 @@ from .registry import Mention, Registry, load_registry
 from .sentences import Sentence, quote_spans, split_sentences
 from .subjects import find_actor, resolve_subject_party
 
+# A clause raising a running total after a count: ", bringing the toll to", "raising the total to"
+_TOTAL_CLAUSE = re.compile(r"\b(?:bringing|brings|brought|raising|raises|pushing|pushes|taking\s+(?:the|its|their))\b", re.I)
 log = logging.getLogger(__name__)
 _LOSSES = {"killed", "wounded", "casualties", "captured", "missing", "equipment_destroyed",
            "aircraft_downed", "buildings_destroyed"}
@@ -258,9 +260,21 @@ class Extractor:
                      statement: _Draft | None, previous_time: TimeRef | None = None,
                      story: TimeRef | None = None) -> None:
         war_start, events = ctx.war_start(d.att.party, d.subject_party)
-        times = [t for t in find_times(info.sentence.text, anchor, war_start=war_start, events=events)
-                 if not t.statement]
         pos = d.cand.count.start
+        # "three soldiers were killed, bringing the toll since October to 229": the clause that
+        # brings a running total up dates the total, not the count before it
+        cut = len(info.sentence.text)
+        if d.cand.breakdown != "total":
+            m = _TOTAL_CLAUSE.search(info.sentence.text, d.cand.count.end)
+            if m and any(c.breakdown == "total" and c.count.start > m.start() for c in info.candidates):
+                cut = m.start()
+        times = [t for t in find_times(info.sentence.text, anchor, war_start=war_start, events=events)
+                 if not t.statement and t.start < cut]
+        if d.cand.breakdown == "total":
+            times = self._total_clause_times(info.sentence.text, pos, times)
+            if not times:
+                d.time = self._total_time(d, info, war_start, anchor, previous_time)
+                return
         if times:  # the nearest; a bare "total" yields to a dated expression ("So far this year, a total of")
             d.time = min(times, key=lambda t: (t.kind == "cumulative" and t.period_start is None,
                                                abs(t.start - pos) if t.start >= pos else abs(t.end - pos) + 10))
@@ -270,7 +284,7 @@ class Extractor:
             d.time = self._total_time(d, info, war_start, anchor, previous_time)
         elif statement is not None and statement.time is not None and d.how != "outlet":
             d.time = statement.time
-        elif self.lexicon.cumulative_re.search(info.sentence.text):
+        elif self.lexicon.cumulative_re.search(info.sentence.text[:cut]):
             d.time = TimeRef(0, 0, "cumulative", war_start, anchor)
             d.notes.append("running total; start of the war from the registry" if war_start else "running total")
         elif re.search(r"\benters\s+its\s+\w+\s+(?:day|week|month|year)\b", info.sentence.text, re.I):
@@ -291,6 +305,16 @@ class Extractor:
                 if t.kind == "event" and t.period_start and not t.statement:
                     return TimeRef(0, 0, "event", t.period_start, t.period_end)
         return None
+
+    @staticmethod
+    def _total_clause_times(text: str, pos: int, times: list[TimeRef]) -> list[TimeRef]:
+        """A running total takes the times of its own clause ("bringing the total since May to");
+        times before the clause date the counts that raised it."""
+        clause = [m for m in _TOTAL_CLAUSE.finditer(text, 0, pos)]
+        if not clause:
+            return times
+        start = clause[-1].start()
+        return [t for t in times if start <= t.start < pos and not (t.kind == "cumulative" and t.period_start is None)]
 
     def _total_time(self, d: _Draft, info: _SentenceInfo, war_start: date | None, anchor: date | None,
                     previous_time: TimeRef | None) -> TimeRef:

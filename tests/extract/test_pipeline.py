@@ -118,3 +118,14 @@ def test_unknown_named_speaker_is_parsed_and_tied_to_a_side() -> None:
     c = one(claims, value=12)
     assert (c.claimant, c.claimant_party, c.modality, c.subject_party, c.period_start) == \
         ("Ivan Petrov", "Russia", "reported", "civilians", "2024-08-13")
+
+
+def test_a_running_total_clause_dates_the_total_not_the_count_before_it() -> None:
+    from claimledger import extract
+
+    text = ("The Israeli army said on Monday that three soldiers were killed in the south, bringing its "
+            "acknowledged toll since May 3 to 229.")
+    by_value = {c.value: c for c in extract(text, published="2024-02-12")}
+    assert (by_value[3].period_kind, by_value[3].period_start) == ("event", "2024-02-12")
+    assert (by_value[229].period_kind, by_value[229].period_start, by_value[229].period_end) == (
+        "cumulative", "2023-05-03", "2024-02-12")
