@@ -342,9 +342,9 @@ def test_ucdp_has_ged_columns_and_figures() -> None:
         "Ruritania", "Borduria", "Ruritanian Army", "Example Wire")
     assert figures(0, "date_start", "date_end", "year", "source_date") == (
         "2024-02-04", "2024-02-11", "2024", "2024-02-12")
-    # about 1,200 civilians, a running total: best only, civilians' column, start kept.
-    assert figures(4, *deaths, "best", "low", "high") == ("0", "0", "1200", "0", "1200", "", "")
-    assert figures(4, "date_start", "date_end") == ("2023-10-07", "2024-02-12")
+    # about 1,200 civilians, a running total: a best, but no deaths (they would be counted again).
+    assert figures(4, *deaths, "best", "low", "high") == ("", "", "", "", "1200", "", "")
+    assert figures(4, "date_start", "date_end", "date_prec") == ("2023-10-07", "2024-02-12", "5")
     # wounded 20-30: no best, bounds kept, no deaths.
     assert figures(1, *deaths, "best", "low", "high") == ("", "", "", "", "", "20", "30")
     # a denial is no estimate; non-killed categories keep their figure.
@@ -365,6 +365,7 @@ def test_ged_deaths_follow_roles_not_party_names() -> None:
         assert deaths(claimant_party=own, subject_party=other) == {"deaths_b": "5"}
         assert deaths(claimant_party=own, subject_party=own, modality="acknowledged") == {"deaths_a": "5"}
         assert deaths(claimant_party=own, subject_party="unknown") == {"deaths_unknown": "5"}
+        assert deaths(claimant_party=own, subject_party="civilians") == {"deaths_civilians": "5"}
 
 
 # -- acled --------------------------------------------------------------------------------
@@ -385,7 +386,7 @@ def test_acled_columns_notes_and_fatalities() -> None:
     assert get(1, "notes", "fatalities", "time_precision") == (
         "Міністерство охорони здоров'я: 20-30 civilians wounded, 2024-03-01", "0", "1")
     assert get(3, "fatalities") == ("0",) and "denies" in get(3, "notes")[0]
-    assert get(4, "fatalities", "time_precision") == ("1200", "3")
+    assert get(4, "fatalities", "time_precision") == ("0", "3")  # a running total is no event
     assert get(4, "notes") == ("Health Ministry: about 1200 civilians killed, cumulative 2023-10-07..2024-02-12",)
     assert get(5, "notes") == ("Ruritanian Army: an unstated number of our soldiers captured, 2024-02-04..2024-02-11",)
     assert get(2, "event_date", "time_precision") == ("2024-02-12", "1")
@@ -418,6 +419,7 @@ def test_hxl_tags_are_row_two_and_valid() -> None:
     assert get(2, "value", *people) == ("7", "", "", "", "")  # tanks are not people
     assert get(3, "value", *people) == ("50", "", "", "", "")  # a denial counts nobody
     assert get(5, "value", *people) == ("", "", "", "", "")  # vague
+    assert get(4, "value", *people) == ("1200", "", "", "", "")  # a running total
 
 
 # -- streaming ----------------------------------------------------------------------------

@@ -21,8 +21,8 @@ ACLED_COLUMNS = (
     "timestamp",
 )
 #: claimledger's own columns after the ACLED ones.
-EXTRA_COLUMNS = ("claim_id", "claimant", "category", "modality", "qualifier", "claim_figure", "subject",
-                 "period_kind", "period_start", "period_end", "url", "review_status")
+EXTRA_COLUMNS = ("claim_id", "assertion_id", "claimant", "category", "modality", "qualifier", "claim_figure",
+                 "subject", "period_kind", "period_start", "period_end", "url", "review_status")
 COLUMNS = ACLED_COLUMNS + EXTRA_COLUMNS
 
 
@@ -41,8 +41,9 @@ def to_acled(row: Row) -> dict[str, Any]:
         "location": row["location"], "latitude": row["latitude"], "longitude": row["longitude"],
         "source": row["outlet"], "notes": describe_claim(row),
         "fatalities": counted_loss(row, "killed") or 0, "tags": acled_tags(row),
-        "claim_id": row["claim_id"], "claimant": row["claimant"], "category": row["category"],
-        "modality": row["modality"], "qualifier": row["qualifier"], "claim_figure": describe_figure(row),
+        "claim_id": row["claim_id"], "assertion_id": row["assertion_id"], "claimant": row["claimant"],
+        "category": row["category"], "modality": row["modality"], "qualifier": row["qualifier"],
+        "claim_figure": describe_figure(row),
         "subject": row["subject"], "period_kind": row["period_kind"], "period_start": row["period_start"],
         "period_end": row["period_end"], "url": row["url"], "review_status": row["review_status"],
     }

@@ -36,9 +36,15 @@ def is_denial(row: Row) -> bool:
     return row["modality"] == "denied"
 
 
+def is_summable(row: Row) -> bool:
+    """Whether the figure may be added to other rows' figures: not a denial, and not a running
+    total (it already contains every earlier day's count)."""
+    return not is_denial(row) and row["period_kind"] != "cumulative"
+
+
 def counted_loss(row: Row, category: str) -> int | None:
-    """The claim's lower bound when it asserts losses of ``category`` (denials never do)."""
-    if row["category"] != category or is_denial(row):
+    """The claim's lower bound when it is a summable claim of ``category`` losses, else None."""
+    if row["category"] != category or not is_summable(row):
         return None
     return lower_bound(row)
 

@@ -24,8 +24,8 @@ GED_COLUMNS = (
     *DEATH_COLUMNS, "best", "high", "low",
 )
 #: claimledger's own columns after the GED ones.
-EXTRA_COLUMNS = ("claim_id", "category", "modality", "qualifier", "claim_figure", "subject", "period_kind",
-                 "review_status")
+EXTRA_COLUMNS = ("claim_id", "assertion_id", "category", "modality", "qualifier", "claim_figure", "subject",
+                 "period_kind", "review_status")
 COLUMNS = GED_COLUMNS + EXTRA_COLUMNS
 
 
@@ -49,9 +49,9 @@ def to_ged(row: Row, number: int) -> dict[str, Any]:
         "where_description": row["location"], "latitude": row["latitude"], "longitude": row["longitude"],
         "date_prec": date_precision(start, end), "date_start": start, "date_end": end,
         **ged_deaths(row), "best": best, "high": high, "low": low,
-        "claim_id": row["claim_id"], "category": row["category"], "modality": row["modality"],
-        "qualifier": row["qualifier"], "claim_figure": describe_figure(row), "subject": row["subject"],
-        "period_kind": row["period_kind"], "review_status": row["review_status"],
+        "claim_id": row["claim_id"], "assertion_id": row["assertion_id"], "category": row["category"],
+        "modality": row["modality"], "qualifier": row["qualifier"], "claim_figure": describe_figure(row),
+        "subject": row["subject"], "period_kind": row["period_kind"], "review_status": row["review_status"],
     }
 
 
@@ -60,7 +60,8 @@ def ged_deaths(row: Row) -> dict[str, int | None]:
 
     Civilians -> ``deaths_civilians``; no side (unknown, mixed) -> ``deaths_unknown``; the
     claimant's own party -> ``deaths_a``; any other party -> ``deaths_b``. Empty for every other
-    category, for denials and for figures with no lower bound ("up to N", vague).
+    category, for denials, for running totals (summing them would count each death again) and
+    for figures with no lower bound ("up to N", vague).
     """
     figure = counted_loss(row, "killed")
     if figure is None:

@@ -2,15 +2,16 @@
 
 HXL tools (the HXL Proxy, HDX's charts) find columns by hashtag rather than by name. One column
 carries one hashtag, so besides the generic figure (``#indicator+num``) there are columns that
-sum safely across rows: people counted (``#affected+num``) and people killed, wounded or
-captured (``#affected+killed`` ...), each holding a claim's lower bound and never a denial's.
+sum across rows: people counted (``#affected+num``) and people killed, wounded or captured
+(``#affected+killed`` ...), each holding a claim's lower bound, and never a denial's or a
+running total's.
 """
 from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import Any
 
-from .figures import PERSON_CATEGORIES, counted_loss, is_denial, lower_bound
+from .figures import PERSON_CATEGORIES, counted_loss, is_summable, lower_bound
 from .rows import Row, flatten_row
 from .tabular import Chunks, encode_table
 
@@ -65,7 +66,7 @@ def encode_hxl(rows: Iterable[Row]) -> Chunks:
 def to_hxl(row: Row) -> dict[str, Any]:
     """One record: the ledger columns plus the people columns (see the module docstring)."""
     record = flatten_row(row, offsets=False)
-    counts_people = row["category"] in PERSON_CATEGORIES and not is_denial(row)
+    counts_people = row["category"] in PERSON_CATEGORIES and is_summable(row)
     record["people"] = lower_bound(row) if counts_people else None
     for column, category in CATEGORY_COLUMNS.items():
         record[column] = counted_loss(row, category)
