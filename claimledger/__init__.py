@@ -15,16 +15,20 @@ from .errors import (
     ExtractionError,
     IngestError,
     RegistryError,
+    ReviewError,
+    StoreError,
 )
 from .extract.pipeline import Extractor, extract, extract_batch, extract_documents
 from .extract.registry import Registry, load_registry
 from .ingest import iter_documents, read_text
 from .models import Claim, Document, Evidence, ExtractionResult
+from .store import ClaimFilter, Ledger, open_ledger
 
 __version__ = "0.1.0"
 
 __all__ = [
     "Claim",
+    "ClaimFilter",
     "ClaimLedgerError",
     "ConfigError",
     "Document",
@@ -35,14 +39,18 @@ __all__ = [
     "ExtractionResult",
     "Extractor",
     "IngestError",
+    "Ledger",
     "Registry",
     "RegistryError",
+    "ReviewError",
+    "StoreError",
     "__version__",
     "extract",
     "extract_batch",
     "extract_documents",
     "iter_documents",
     "load_registry",
+    "open_ledger",
     "read_text",
 ]
 

@@ -10,9 +10,6 @@ import hashlib
 import re
 from collections.abc import Iterable
 
-import numpy as np
-from datasketch import MinHash
-
 NUM_PERM = 64
 BANDS = 16                  # 16 bands x 4 rows: pairs at Jaccard 0.8 meet in a band 99.9% of the time
 ROWS = NUM_PERM // BANDS
@@ -32,6 +29,7 @@ def signature(text: str) -> str | None:
     sh = shingles(text)
     if len(sh) < MIN_SHINGLES:
         return None
+    from datasketch import MinHash  # numpy and scipy load only when documents are signed
     m = MinHash(num_perm=NUM_PERM, seed=1)
     m.update_batch(list(sh))
     return m.hashvalues.astype(">u4").tobytes().hex()
@@ -46,6 +44,7 @@ def band_hashes(sig: str) -> list[tuple[int, str]]:
 
 def similarity(a: str, b: str) -> float:
     """Estimated Jaccard similarity of two signatures."""
+    import numpy as np
     va = np.frombuffer(bytes.fromhex(a), dtype=">u4")
     vb = np.frombuffer(bytes.fromhex(b), dtype=">u4")
     return float(np.mean(va == vb))
