@@ -1,0 +1,70 @@
+"""``claimledger serve`` (the web app) and ``claimledger report`` (one self-contained HTML file)."""
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from ..errors import ClaimLedgerError
+from .base import cli, db_option
+from .ledger_cmds import build_filter, filter_options, open_or_fail
+
+
+@cli.command()
+@db_option
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on. Anything but loopback needs --token to accept reviews.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option("--token", envvar="CLAIMLEDGER_TOKEN",
+              help="Reviews need 'Authorization: Bearer TOKEN' (also $CLAIMLEDGER_TOKEN).")
+@click.option("--read-only", is_flag=True, help="Refuse every review (browse only).")
+def serve(db: str, host: str, port: int, token: str | None, read_only: bool) -> None:
+    """Browse, chart and review the ledger in a web browser.
+
+    On a loopback address (the default) the server answers only to the loopback names and
+    refuses reviews posted from other sites' pages. On any other address without a token
+    it starts read-only, since anyone who can reach it could otherwise rewrite claims.
+    """
+    import uvicorn
+
+    from ..serve.app import create_app
+    from ..serve.security import LOOPBACK_HOSTS, is_loopback
+
+    loopback = is_loopback(host)
+    allow_writes = not read_only
+    if allow_writes and not loopback and not token:
+        click.echo(f"claimledger: warning: serving on {host} without --token: read-only "
+                   "(give --token or $CLAIMLEDGER_TOKEN to accept reviews)", err=True)
+        allow_writes = False
+    try:
+        app = create_app(db, token=token, allow_writes=allow_writes,
+                         allowed_hosts=LOOPBACK_HOSTS if loopback else None)
+    except ClaimLedgerError as exc:
+        raise click.ClickException(str(exc)) from exc
+    mode = "read-only" if not allow_writes else "reviews need the token" if token else "reviews open"
+    click.echo(f"claimledger: serving {db} on http://{_url_host(host)}:{port}/ ({mode})", err=True)
+    uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+def _url_host(host: str) -> str:
+    return f"[{host}]" if ":" in host else host
+
+
+@cli.command()
+@db_option
+@filter_options
+@click.option("--out", type=click.Path(dir_okay=False, writable=True), default="report.html", show_default=True,
+              help="The HTML file to write.")
+@click.option("--title", help="The report's heading.")
+def report(db: str, out: str, title: str | None, **filters: Any) -> None:
+    """Write ONE self-contained HTML report: counts, claimants, timelines, comparisons,
+    flags, claimed vs reference, and the evidence behind every figure (opens offline)."""
+    from ..serve.report import write_report
+
+    f = build_filter(**filters)
+    with open_or_fail(db) as ledger:
+        try:
+            path = write_report(ledger, out, filters=f, title=title)
+        except (ClaimLedgerError, OSError) as exc:
+            raise click.ClickException(f"{out}: {exc}") from exc
+    click.echo(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB)", err=True)

@@ -1,0 +1,110 @@
+"""The JSON API under ``/api``: claims, documents, facets, analyses and reviews."""
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi.responses import StreamingResponse
+from pydantic import BaseModel, ConfigDict, Field
+
+from ..store import ClaimFilter, Ledger
+from ..store.review import MAX_NOTE
+from .analyses import run_compare, run_flags, run_ratio, run_timeline
+from .deps import get_ledger, require_write
+from .downloads import csv_file, read_chunks
+from .filters import claim_filter, paged
+
+router = APIRouter(prefix="/api", tags=["api"])
+
+#: Columns with facet counts.
+FACETS = ("claimant_party", "subject_party", "category", "modality", "period_kind", "review_status", "qualifier")
+
+LedgerDep = Annotated[Ledger, Depends(get_ledger)]
+FilterDep = Annotated[ClaimFilter, Depends(claim_filter)]
+OptionalText = Annotated[str | None, Query(max_length=300)]
+
+
+class ReviewRequest(BaseModel):
+    """A review of one claim: confirm it, correct some of its fields, or reject it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    action: Literal["confirm", "correct", "reject"]
+    changes: dict[str, str | int | float | None] | None = Field(
+        None, description="For 'correct': field -> new value (claim fields; see docs/web.md)")
+    note: str = Field("", max_length=MAX_NOTE)
+    reviewer: str = Field("", max_length=200)
+
+
+@router.get("/claims", summary="Claims matching the filters (ledger rows), a page at a time")
+def list_claims(ledger: LedgerDep, f: FilterDep, limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+                offset: Annotated[int, Query(ge=0)] = 0) -> dict[str, Any]:
+    return {"total": ledger.count_claims(f), "limit": limit, "offset": offset,
+            "claims": ledger.claims(paged(f, limit=limit, offset=offset))}
+
+
+@router.get("/claims.csv", summary="Every claim matching the filters as CSV (corrections applied)",
+            response_class=StreamingResponse)
+def claims_csv(ledger: LedgerDep, f: FilterDep) -> StreamingResponse:
+    fh = csv_file(ledger.iter_claims(f))
+    return StreamingResponse(read_chunks(fh), media_type="text/csv; charset=utf-8",
+                             headers={"Content-Disposition": 'attachment; filename="claims.csv"'})
+
+
+@router.get("/claims/{claim_id}", summary="One claim with its audit log")
+def get_claim(ledger: LedgerDep, claim_id: str) -> dict[str, Any]:
+    row = ledger.claim(claim_id)
+    if row is None:
+        raise HTTPException(404, f"no claim {claim_id!r} in the ledger")
+    return row
+
+
+@router.get("/documents/{document_id}", summary="One document with its text and claims")
+def get_document(ledger: LedgerDep, document_id: str) -> dict[str, Any]:
+    doc = ledger.document(document_id)
+    if doc is None:
+        raise HTTPException(404, f"no document {document_id!r} in the ledger")
+    return {**doc, "claims": ledger.claims(document_id=document_id, include_rejected=True)}
+
+
+@router.get("/facets", summary="Counts of each value of the facet columns among matching claims")
+def facets(ledger: LedgerDep, f: FilterDep) -> dict[str, list[list[Any]]]:
+    return {col: [[v, n] for v, n in ledger.facets(col, f)] for col in FACETS}
+
+
+@router.get("/compare", summary="Every claimant's figure for one category of one side's losses over a window")
+def compare(ledger: LedgerDep, subject_party: Annotated[str, Query(max_length=300)],
+            category: Annotated[str, Query(max_length=50)], since: OptionalText = None, until: OptionalText = None,
+            reference: OptionalText = None, by_party: bool = False) -> dict[str, Any]:
+    return run_compare(ledger, subject_party=subject_party, category=category, since=since, until=until,
+                       reference=reference, by_party=by_party).to_dict()
+
+
+@router.get("/flags", summary="Figures that contradict the claimant's own other figures")
+def flags(ledger: LedgerDep, f: FilterDep) -> list[dict[str, Any]]:
+    return [flag.to_dict() for flag in run_flags(ledger, f)]
+
+
+@router.get("/timeline", summary="Each claimant's series of figures over time")
+def timeline(ledger: LedgerDep, f: FilterDep, by_party: bool = False) -> list[dict[str, Any]]:
+    return [s.to_dict() for s in run_timeline(ledger, f, by_party=by_party)]
+
+
+@router.get("/ratio", summary="One claimant's running total over another's (default: the best covered pair)")
+def ratio(ledger: LedgerDep, numerator: OptionalText = None, denominator: OptionalText = None,
+          category: OptionalText = None, subject_party: OptionalText = None, subject: OptionalText = None,
+          numerator_modality: OptionalText = None, denominator_modality: OptionalText = None,
+          max_lag: Annotated[int, Query(ge=0, le=366)] = 7) -> dict[str, Any]:
+    view = run_ratio(ledger, numerator=numerator, denominator=denominator, category=category,
+                     subject_party=subject_party, subject=subject, numerator_modality=numerator_modality,
+                     denominator_modality=denominator_modality, max_lag_days=max_lag)
+    return {"pair": view.choice.query() if view.choice else None, "points": [p.to_dict() for p in view.points],
+            "pairs": [c.query() for c in view.choices]}
+
+
+@router.post("/claims/{claim_id}/review", summary="Confirm, correct or reject a claim (appended to its audit log)",
+             dependencies=[Depends(require_write)])
+def review(ledger: LedgerDep, claim_id: str, body: ReviewRequest) -> dict[str, Any]:
+    if ledger.claim(claim_id) is None:
+        raise HTTPException(404, f"no claim {claim_id!r} in the ledger")
+    return ledger.review(claim_id, body.action, changes=body.changes, note=body.note, reviewer=body.reviewer)
