@@ -135,3 +135,58 @@ def test_errors_and_status_commands(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "empty.txt" in run("errors", "--db", db)
     assert status(db)["errors"] == 1
+
+
+def test_ingest_a_feed_url_fetches_its_pages(tmp_path: Path) -> None:
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    pages = {
+        "/a.html": "<html><head><title>Border clash</title></head><body><article><p>The border guard "
+                   "service said on Tuesday that 4 soldiers were killed in a clash near the crossing.</p>"
+                   "<p>Officials said the investigation continues and more details would follow.</p>"
+                   "</article></body></html>",
+    }
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802
+            if self.path == "/feed.xml":
+                base = f"http://127.0.0.1:{self.server.server_port}"
+                body = (f'<?xml version="1.0"?><rss version="2.0"><channel><title>Valley Courier</title>'
+                        f'<item><title>Border clash</title><link>{base}/a.html</link>'
+                        f'<pubDate>Tue, 05 Mar 2024 10:00:00 GMT</pubDate></item>'
+                        f'<item><title>Gone</title><link>{base}/gone.html</link></item>'
+                        f'</channel></rss>').encode()
+                ctype = "application/rss+xml"
+            elif self.path in pages:
+                body, ctype = pages[self.path].encode(), "text/html; charset=utf-8"
+            else:
+                self.send_error(404)
+                return
+            self.send_response(200)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        db = str(tmp_path / "feed.db")
+        url = f"http://127.0.0.1:{server.server_port}/feed.xml"
+        first = CliRunner().invoke(cli, ["ingest", url, "--db", db, "--no-progress"])
+        assert first.exit_code == 1 and "gone.html" in first.output      # the dead link is reported
+        rows = json.loads(run("claims", "--db", db, "--format", "json"))
+        assert [(r["value"], r["category"], r["outlet"], r["published"]) for r in rows] == [
+            (4, "killed", "Valley Courier", "2024-03-05")]
+        assert rows[0]["url"].endswith("/a.html")
+        once = status(db)
+        CliRunner().invoke(cli, ["ingest", url, "--db", db, "--no-progress"])
+        assert status(db) == once
+    finally:
+        server.shutdown()
+        server.server_close()
