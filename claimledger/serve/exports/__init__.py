@@ -21,7 +21,6 @@ from .geojson import encode_geojson
 from .ged import encode_ged
 from .hxl import encode_hxl
 from .output import binary_stream, drain_to_path, drain_to_stream
-from .parquet import encode_parquet
 from .rows import LEDGER_COLUMNS, ErrorHandler, Row, clean_rows, normalize_row
 from .tabular import encode_csv, encode_jsonl
 
@@ -41,13 +40,19 @@ class ExportFormat:
     encode: Encoder
 
 
+def _encode_parquet(rows: Iterable[Row]) -> Generator[bytes, None, int]:
+    from .parquet import encode_parquet  # pyarrow (~0.2 s to import) only when Parquet is asked for
+
+    return encode_parquet(rows)
+
+
 FORMATS: dict[str, ExportFormat] = {f.name: f for f in (
     ExportFormat(name="csv", suffix=".csv", media_type="text/csv; charset=utf-8", encode=encode_csv,
                  help="every ledger column; evidence flattened to text and first-span offsets"),
     ExportFormat(name="jsonl", suffix=".jsonl", media_type="application/x-ndjson", encode=encode_jsonl,
                  help="one JSON object per claim, evidence as a list of spans"),
     ExportFormat(name="parquet", suffix=".parquet", media_type="application/vnd.apache.parquet",
-                 encode=encode_parquet, help="typed columns (dates, nullable integers, evidence structs)"),
+                 encode=_encode_parquet, help="typed columns (dates, nullable integers, evidence structs)"),
     ExportFormat(name="geojson", suffix=".geojson", media_type="application/geo+json", encode=encode_geojson,
                  help="RFC 7946 points for the claims that have coordinates"),
     ExportFormat(name="ucdp", suffix=".ged.csv", media_type="text/csv; charset=utf-8", encode=encode_ged,

@@ -7,6 +7,7 @@ skipped instead of stopping the export, and so that every writer can trust the t
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date, datetime
 from typing import Any
@@ -90,6 +91,8 @@ def _to_int(value: object) -> int | None:
         return int(value)
     if isinstance(value, str) and value.strip().lstrip("-").isdigit():
         return int(value)
+    if hasattr(value, "__index__"):  # integer types of other libraries (numpy.int64 ...)
+        return operator.index(value)
     raise ValueError(f"{_show(value)} is not an integer")
 
 
