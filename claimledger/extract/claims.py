@@ -263,7 +263,9 @@ class CandidateFinder:
 
     def _left_far(self, text: str, start: int, _end: int) -> tuple[str, tuple[int, int], bool] | None:
         """A trigger earlier in the clause: "destroyed 3 tanks, 5 APCs and 12 guns" (a list)."""
-        clause = max(text.rfind(";", 0, start), text.rfind(":", 0, start), 0, start - 140)
+        # a full stop the splitter kept inside the sentence ("neutralized. we have called in
+        # 300,000 reservists") still ends the clause a trigger may reach across
+        clause = max(text.rfind(";", 0, start), text.rfind(":", 0, start), text.rfind(". ", 0, start), 0, start - 140)
         last = None
         for m in self.lex.trigger_re.finditer(text, clause, start):
             last = m

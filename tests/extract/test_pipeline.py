@@ -129,3 +129,11 @@ def test_a_running_total_clause_dates_the_total_not_the_count_before_it() -> Non
     assert (by_value[3].period_kind, by_value[3].period_start) == ("event", "2024-02-12")
     assert (by_value[229].period_kind, by_value[229].period_start, by_value[229].period_end) == (
         "cumulative", "2023-05-03", "2024-02-12")
+
+
+def test_a_full_stop_inside_a_sentence_ends_the_reach_of_a_trigger() -> None:
+    from claimledger import extract
+
+    text = ("The army spokesman said: \"hundreds of gunmen have been neutralized. we have called in "
+            "300,000 reservists over the past 48 hours.\"")
+    assert 300000 not in {c.value for c in extract(text, published="2023-10-09")}
