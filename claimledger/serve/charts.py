@@ -41,9 +41,12 @@ def embed_json(value: Any) -> Markup:
 
 def chart(target: str, title: str, traces: list[dict[str, Any]], *, link: str, y_title: str = "",
           x_type: str = "date", extra_layout: Mapping[str, Any] | None = None) -> Chart:
+    xaxis: dict[str, Any] = {"type": x_type, "automargin": True}
+    if x_type == "date":
+        xaxis["tickformat"] = "%Y-%m-%d"  # claims are dated to the day: no hour ticks
     layout: dict[str, Any] = {
         "title": {"text": plot_text(title), "font": {"size": 15}},
-        "xaxis": {"type": x_type, "automargin": True},
+        "xaxis": xaxis,
         "yaxis": {"title": {"text": plot_text(y_title)}, "rangemode": "tozero", "automargin": True},
         "margin": {"l": 60, "r": 30, "t": 50, "b": 50},
         "height": 380,
@@ -126,14 +129,19 @@ def ratio_chart(points: Sequence[RatioPoint], *, numerator: str, denominator: st
                 "customdata": ids, **extra}
 
     days = [p.day.isoformat() for p in points]
+    # The denominator's own dates, once each (several numerator dates may share one).
+    reference = {p.denominator_day: p for p in points}
+    ref_days = sorted(reference)
     traces = [
         line(numerator, days, [p.numerator for p in points], [_first(p.numerator_claim_ids) for p in points]),
-        line(denominator, [p.denominator_day.isoformat() for p in points], [p.denominator for p in points],
-             [_first(p.denominator_claim_ids) for p in points]),
+        line(denominator, [d.isoformat() for d in ref_days], [reference[d].denominator for d in ref_days],
+             [_first(reference[d].denominator_claim_ids) for d in ref_days]),
         line("ratio", days, [p.ratio for p in points],
              [_first(p.numerator_claim_ids) for p in points], yaxis="y2", line={"dash": "dot"}),
     ]
-    extra = {"yaxis2": {"title": {"text": "ratio"}, "overlaying": "y", "side": "right", "rangemode": "tozero"}}
+    extra = {"yaxis2": {"title": {"text": "ratio"}, "overlaying": "y", "side": "right", "rangemode": "tozero",
+                        "automargin": True},
+             "margin": {"l": 60, "r": 70, "t": 50, "b": 50}}
     return chart(target, title, traces, link=link, y_title="running total", extra_layout=extra)
 
 

@@ -9,7 +9,6 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
 
 from ..analyze import build_series
-from ..analyze.compare import RELATED_CATEGORIES
 from ..models import CATEGORIES, MODALITIES, PERIOD_KINDS, QUALIFIERS
 from ..store import CORRECTABLE, ClaimFilter, Ledger
 from .analyses import claimant_rows, run_compare, run_flags, run_ratio
@@ -17,7 +16,7 @@ from .api import FACETS
 from .charts import compare_chart, ratio_chart, timeline_chart
 from .choices import claimant_counts, pair_counts
 from .deps import get_ledger, write_policy
-from .filters import FILTER_PARAMS, REVIEW_STATUSES, active_filters, claim_filter, filter_query, paged
+from .filters import active_filters, claim_filter, filter_query, paged
 from .templating import render_template
 from .views import evidence_in_context, highlight
 
@@ -31,9 +30,8 @@ PAGE_FACETS = tuple(c for c in FACETS if c != "qualifier")
 WEB_LINK = "/claims/"
 
 
-def render(request: Request, template: str, *, status_code: int = 200, **context: Any) -> HTMLResponse:
-    html = render_template(template, request=request, path=request.url.path, **context)
-    return HTMLResponse(html, status_code=status_code)
+def render(request: Request, template: str, **context: Any) -> HTMLResponse:
+    return HTMLResponse(render_template(template, request=request, path=request.url.path, **context))
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -46,7 +44,7 @@ def claims_page(request: Request, ledger: LedgerDep, f: FilterDep, offset: Annot
     query = filter_query(request)
     return render(request, "claims.html", rows=rows, total=total, offset=offset, limit=limit, facets=facets,
                   active=active_filters(request), query=query, filter_query=lambda **kw: filter_query(request, **kw),
-                  counts=ledger.counts(), review_statuses=REVIEW_STATUSES, filter_params=FILTER_PARAMS)
+                  counts=ledger.counts())
 
 
 @router.get("/documents/{document_id}", response_class=HTMLResponse)
@@ -117,7 +115,7 @@ def compare_page(request: Request, ledger: LedgerDep, subject_party: OptionalTex
                              reference=reference)
         chart = compare_chart(result, target="chart-compare", link=WEB_LINK)
     return render(request, "compare.html", result=result, charts=[chart] if chart else [],
-                  pairs=pair_counts(ledger, ClaimFilter()), related=RELATED_CATEGORIES,
+                  pairs=pair_counts(ledger, ClaimFilter()),
                   form={"subject_party": subject_party or "", "category": category or "", "since": since or "",
                         "until": until or "", "reference": reference or ""},
                   parties=[v for v, _ in ledger.facets("subject_party", ClaimFilter())])
@@ -125,8 +123,7 @@ def compare_page(request: Request, ledger: LedgerDep, subject_party: OptionalTex
 
 @router.get("/flags", response_class=HTMLResponse)
 def flags_page(request: Request, ledger: LedgerDep, f: FilterDep) -> HTMLResponse:
-    found = run_flags(ledger, f)
-    return render(request, "flags.html", flags=found, active=active_filters(request))
+    return render(request, "flags.html", flags=run_flags(ledger, f))
 
 
 @router.get("/reference", response_class=HTMLResponse)
