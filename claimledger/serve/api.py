@@ -11,7 +11,7 @@ from ..store import ClaimFilter, Ledger
 from ..store.review import MAX_NOTE
 from .analyses import run_compare, run_flags, run_ratio, run_timeline
 from .deps import get_ledger, require_write
-from .downloads import csv_file, read_chunks
+from .downloads import export_file, read_chunks
 from .filters import claim_filter, paged
 
 router = APIRouter(prefix="/api", tags=["api"])
@@ -46,9 +46,20 @@ def list_claims(ledger: LedgerDep, f: FilterDep, limit: Annotated[int, Query(ge=
 @router.get("/claims.csv", summary="Every claim matching the filters as CSV (corrections applied)",
             response_class=StreamingResponse)
 def claims_csv(ledger: LedgerDep, f: FilterDep) -> StreamingResponse:
-    fh = csv_file(ledger.iter_claims(f))
-    return StreamingResponse(read_chunks(fh), media_type="text/csv; charset=utf-8",
-                             headers={"Content-Disposition": 'attachment; filename="claims.csv"'})
+    return _download(ledger, f, "csv")
+
+
+@router.get("/claims.{fmt}", summary="Every claim matching the filters in an export format: jsonl, parquet, "
+            "geojson, ucdp, acled, hxl (docs/exports.md)", response_class=StreamingResponse)
+def claims_export(ledger: LedgerDep, f: FilterDep, fmt: str) -> StreamingResponse:
+    return _download(ledger, f, fmt)
+
+
+def _download(ledger: Ledger, f: ClaimFilter, fmt: str) -> StreamingResponse:
+    fh, chosen = export_file(ledger.iter_claims(f), fmt)
+    name = f"claims{chosen.suffix}"
+    return StreamingResponse(read_chunks(fh), media_type=chosen.media_type,
+                             headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
 @router.get("/claims/{claim_id}", summary="One claim with its audit log")

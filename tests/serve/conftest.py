@@ -72,9 +72,9 @@ def _series_results(folder: Path) -> list[ExtractionResult]:
 
 
 @pytest.fixture(scope="session")
-def built_ledger(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The session's ledger file (do not write to it: copy it with ``ledger_copy``)."""
-    folder = tmp_path_factory.mktemp("serve-ledger")
+def ledger_results(tmp_path_factory: pytest.TempPathFactory) -> list[ExtractionResult]:
+    """What the test ledgers hold: extracted reports, the hostile one, the reference series."""
+    folder = tmp_path_factory.mktemp("serve-inputs")
     reports = ROOT / "examples" / "reports"  # examples/series holds reference series, not reports
     inputs = [str(reports if reports.is_dir() else ROOT / "examples"), *(str(ARTICLES / n) for n in ARTICLE_NAMES)]
     if (SHARED / "seeds").is_dir():
@@ -83,9 +83,15 @@ def built_ledger(tmp_path_factory: pytest.TempPathFactory) -> Path:
     docs = iter_documents(inputs, on_error=skipped.append)
     results = [*extract_documents(docs), hostile_result(), *_series_results(folder)]
     assert not skipped, skipped
-    path = folder / "ledger.db"
+    return results
+
+
+@pytest.fixture(scope="session")
+def built_ledger(ledger_results: list[ExtractionResult], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The session's ledger file (do not write to it: copy it with ``ledger_copy``)."""
+    path = tmp_path_factory.mktemp("serve-ledger") / "ledger.db"
     with open_ledger(path) as ledger:
-        ledger.add_results(results)
+        ledger.add_results(ledger_results)
     return path
 
 

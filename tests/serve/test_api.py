@@ -173,6 +173,18 @@ def test_csv_and_json_downloads_hold_the_same_view(site: httpx.Client) -> None:
     assert [t["value"] for t in table] == ["" if row["value"] is None else str(row["value"]) for row in rows]
 
 
+@pytest.mark.parametrize("fmt, media", [("jsonl", "application/x-ndjson"), ("geojson", "application/geo+json"),
+                                        ("hxl", "text/csv")])
+def test_other_export_formats_of_a_view(site: httpx.Client, fmt: str, media: str) -> None:
+    r = site.get(f"/api/claims.{fmt}", params={"subject_party": "Russia"})
+    assert r.status_code == 200 and r.headers["content-type"].startswith(media)
+    if fmt == "jsonl":
+        rows = [json.loads(line) for line in r.text.splitlines()]
+        assert rows and {row["subject_party"] for row in rows} == {"Russia"}
+    bad = site.get("/api/claims.docx")
+    assert bad.status_code == 400 and "docx" in bad.json()["detail"]
+
+
 def test_api_analyses(site: httpx.Client) -> None:
     ratio = site.get("/api/ratio").json()
     assert ratio["pair"]["numerator"] == "General Staff of the Armed Forces of Ukraine"
@@ -210,6 +222,17 @@ def test_bad_filter_values_are_400_with_the_reason(site: httpx.Client, query: st
     assert r.status_code == 400 and words in r.json()["detail"]
     page = site.get(f"/?{query}")
     assert page.status_code == 400 and words in page.text and "text/html" in page.headers["content-type"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(text=st.text(max_size=40), date=st.text(alphabet="0123456789-/ aZ", max_size=12))
+def test_any_filter_text_gives_a_page_or_a_reason(site: httpx.Client, text: str, date: str) -> None:
+    # Free text is matched as a substring (never as SQL or a pattern); dates are checked.
+    params = {"claimant": text, "q": text, "location": text}
+    assert site.get("/api/claims", params=params).status_code == 200
+    assert site.get("/", params=params).status_code == 200
+    r = site.get("/api/claims", params={"since": date})
+    assert r.status_code == 200 if re.fullmatch(r"\d{4}-\d{2}-\d{2}", date.strip()) or not date.strip() else 400
 
 
 def test_unknown_pages_are_404(site: httpx.Client) -> None:
@@ -385,6 +408,22 @@ def test_hostile_text_in_charts_is_escaped_for_plotly(site: httpx.Client) -> Non
     labels = [x for c in charts for t in c["data"] for x in [*t["x"], *t["hovertext"]]]
     assert any("&lt;img src=x onerror=" in x for x in labels)
     assert not any("<" in x for x in labels)
+
+
+def test_pages_api_and_reviews_on_each_backend(ledger_url: str, ledger_results: list[Any], serve: Any) -> None:
+    from claimledger.store import open_ledger
+
+    with open_ledger(ledger_url) as ledger:
+        ledger.add_results(ledger_results)
+    with httpx.Client(base_url=serve(ledger_url), timeout=30) as client:
+        for path in [*PAGES, "/?category=killed&since=2024-01-01", "/claimants?claimant=General+Staff"]:
+            assert client.get(path).status_code == 200, path
+        row = some_claim(client, category="equipment_destroyed")
+        assert client.get(f"/documents/{row['document_id']}").status_code == 200
+        r = client.post(f"/api/claims/{row['claim_id']}/review", json={"action": "correct", "changes": {"value": 7}})
+        assert r.status_code == 200 and r.json()["value"] == 7
+        assert "value: " in client.get(f"/claims/{row['claim_id']}").text
+        assert client.get("/api/ratio").json()["pair"]["denominator"] == "Oryx"
 
 
 # -- the highlighter ------------------------------------------------------------------------------
