@@ -9,6 +9,8 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable
+from functools import lru_cache
+from typing import Any
 
 NUM_PERM = 64
 BANDS = 16                  # 16 bands x 4 rows: pairs at Jaccard 0.8 meet in a band 99.9% of the time
@@ -29,10 +31,17 @@ def signature(text: str) -> str | None:
     sh = shingles(text)
     if len(sh) < MIN_SHINGLES:
         return None
-    from datasketch import MinHash  # numpy and scipy load only when documents are signed
-    m = MinHash(num_perm=NUM_PERM, seed=1)
+    template = _template()
+    m = type(template)(num_perm=NUM_PERM, seed=1, permutations=template.permutations, scheme=template.scheme)
     m.update_batch(list(sh))
     return m.hashvalues.astype(">u4").tobytes().hex()
+
+
+@lru_cache(maxsize=1)
+def _template() -> Any:
+    """One MinHash whose permutations every signature reuses (drawing them is half the cost)."""
+    from datasketch import MinHash  # numpy and scipy load only when documents are signed
+    return MinHash(num_perm=NUM_PERM, seed=1)
 
 
 def band_hashes(sig: str) -> list[tuple[int, str]]:
