@@ -1,7 +1,7 @@
 """Ingest throughput and memory: the cost of storing claims, measured against extraction alone.
 
     .venv/bin/python bench/ingest_speed.py [--docs 10000] [--quick] [--repeat 1] [--pg URL]
-                                           [--batch-size 50] [--out bench/results/ingest.json]
+                                           [--batch-size 200] [--out bench/results/ingest.json]
 
 Corpus: ``--docs`` JSONL records (``text``, ``published``, ``outlet``, ``title``) in shards of
 500 under a temp directory, drawn with a fixed seed from the project's own articles
@@ -465,7 +465,7 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true",
                     help=f"Smoke run: {QUICK_DOCS} documents, SQLite only, no growth series.")
     ap.add_argument("--pg", help="PostgreSQL server URL (a database is created per run).")
-    ap.add_argument("--batch-size", type=int, default=50)
+    ap.add_argument("--batch-size", type=int, default=200)
     ap.add_argument("--seed", type=int, default=SEED)
     ap.add_argument("--repeat", type=int, default=1,
                     help="Runs of each measurement; the fastest counts (default 1).")

@@ -66,7 +66,7 @@ def _column_options() -> Any:
 @db_option
 @click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
               help="Extraction processes (1: extract in this process).")
-@click.option("--batch-size", type=click.IntRange(1, 10_000), default=50, show_default=True,
+@click.option("--batch-size", type=click.IntRange(1, 10_000), default=200, show_default=True,
               help="Documents written per transaction.")
 @click.option("--date", "published", help="Publication date (YYYY-MM-DD) for every input, overriding theirs.")
 @click.option("--outlet", help="Outlet for every input: the claimant of figures in its own voice.")

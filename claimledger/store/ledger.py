@@ -120,20 +120,32 @@ class Ledger:
         return stats
 
     def _write(self, items: Sequence[Prepared], errors: Sequence[IngestError]) -> AddStats:
+        # A handful of set-based statements per batch, not per document: on PostgreSQL each
+        # statement is a round trip to the server.
         stats = AddStats()
         at = now()
+        batch = list({item.result.document.doc_id: item for item in items}.values())
+        previous = self._previous_versions(batch)
+        links = self._near_duplicates(batch, at)
+        inserted = self._insert_documents(batch, at, previous, links)
+        stats.documents_added = len(inserted)
+        stats.documents_skipped = len(items) - len(inserted)
+        stats.new_versions = sum(1 for d in inserted if previous.get(d))
+        stats.near_duplicates = sum(1 for d in inserted if links[d][0])
         claim_rows: list[tuple[Any, ...]] = []
-        for item in items:
-            doc = item.result.document
-            if not self._insert_document(item, at, stats):
-                stats.documents_skipped += 1
+        band_rows: list[tuple[int, str, str]] = []
+        for item in batch:
+            doc_id = item.result.document.doc_id
+            if doc_id not in inserted:
                 continue
-            stats.documents_added += 1
+            if item.signature:
+                band_rows.extend((b, h, doc_id) for b, h in neardup.band_hashes(item.signature))
             rows = _claim_rows(item.result)
             claim_rows.extend(r for r, _ in rows)
             stats.assertions_touched.update(a for _, a in rows)
-            stats.claims_added += len(rows)
-            del doc
+        stats.claims_added = len(claim_rows)
+        self.db.executemany("INSERT INTO document_bands (band, hash, document_id) VALUES (?, ?, ?) "
+                            "ON CONFLICT DO NOTHING", band_rows)
         self._upsert_assertions(stats.assertions_touched, claim_rows)
         self.db.executemany(f"INSERT INTO claims ({', '.join(_CLAIM_COLUMNS)}) "
                             f"VALUES ({', '.join('?' for _ in _CLAIM_COLUMNS)})", claim_rows)
@@ -142,49 +154,69 @@ class Ledger:
         stats.errors_recorded = len(errors)
         return stats
 
-    def _insert_document(self, item: Prepared, at: str, stats: AddStats) -> bool:
-        doc = item.result.document
-        previous = self._previous_version(doc.url, doc.doc_id)
-        duplicate_of, cluster = self._near_duplicate(item.signature, doc.doc_id)
-        inserted = self.db.rowcount(
-            "INSERT INTO documents (id, source, url, outlet, title, published, date_source, language, text, "
-            "warnings, ingested_at, previous_version_id, duplicate_of, cluster_id, minhash) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
-            (doc.doc_id, doc.source, doc.url, doc.outlet, doc.title, doc.published, doc.date_source,
-             doc.language, doc.text, json.dumps(list(doc.warnings)), at, previous, duplicate_of, cluster,
-             item.signature))
-        if inserted != 1:
-            return False
-        stats.new_versions += previous is not None
-        stats.near_duplicates += duplicate_of is not None
-        if item.signature:
-            self.db.executemany("INSERT INTO document_bands (band, hash, document_id) VALUES (?, ?, ?) "
-                                "ON CONFLICT DO NOTHING",
-                                [(b, h, doc.doc_id) for b, h in neardup.band_hashes(item.signature)])
-        return True
+    def _insert_documents(self, batch: Sequence[Prepared], at: str, previous: Mapping[str, str | None],
+                          links: Mapping[str, tuple[str | None, str]]) -> set[str]:
+        """Insert the batch's documents; returns the ids that were new (another process may have won)."""
+        cols = ("id", "source", "url", "outlet", "title", "published", "date_source", "language", "text",
+                "warnings", "ingested_at", "previous_version_id", "duplicate_of", "cluster_id", "minhash")
+        inserted: set[str] = set()
+        for chunk in _chunks(list(batch), 40):
+            values = []
+            for item in chunk:
+                doc = item.result.document
+                duplicate_of, cluster = links[doc.doc_id]
+                values.append((doc.doc_id, doc.source, doc.url, doc.outlet, doc.title, doc.published,
+                               doc.date_source, doc.language, doc.text, json.dumps(list(doc.warnings)), at,
+                               previous.get(doc.doc_id), duplicate_of, cluster, item.signature))
+            row = "(" + ", ".join("?" for _ in cols) + ")"
+            rows = self.db.execute(f"INSERT INTO documents ({', '.join(cols)}) VALUES "
+                                   f"{', '.join(row for _ in values)} ON CONFLICT (id) DO NOTHING RETURNING id",
+                                   [v for vals in values for v in vals])
+            inserted.update(r["id"] for r in rows)
+        return inserted
 
-    def _previous_version(self, url: str | None, doc_id: str) -> str | None:
-        if not url:
-            return None
-        rows = self.db.execute("SELECT id FROM documents WHERE url = ? AND id <> ? "
-                               "ORDER BY ingested_at DESC, id LIMIT 1", (url, doc_id))
-        return rows[0]["id"] if rows else None
+    def _previous_versions(self, batch: Sequence[Prepared]) -> dict[str, str | None]:
+        """For each document with a URL, the latest other text at that URL (earlier in the batch too)."""
+        urls = sorted({i.result.document.url for i in batch if i.result.document.url})
+        latest: dict[str, str] = {}
+        for chunk in _chunks(urls):
+            rows = self.db.execute(f"SELECT id, url FROM documents WHERE url IN ({', '.join('?' for _ in chunk)}) "
+                                   "ORDER BY ingested_at, id", chunk)
+            latest.update((r["url"], r["id"]) for r in rows)
+        out: dict[str, str | None] = {}
+        for item in batch:
+            doc = item.result.document
+            if doc.url:
+                prev = latest.get(doc.url)
+                out[doc.doc_id] = prev if prev != doc.doc_id else None
+                latest[doc.url] = doc.doc_id
+        return out
 
-    def _near_duplicate(self, sig: str | None, doc_id: str) -> tuple[str | None, str]:
-        if not sig:
-            return None, doc_id
-        bands = neardup.band_hashes(sig)
-        cond = " OR ".join("(b.band = ? AND b.hash = ?)" for _ in bands)
-        params = [v for pair in bands for v in pair]
-        rows = self.db.execute(
-            f"SELECT DISTINCT d.id, d.minhash, d.cluster_id, d.ingested_at FROM document_bands b "
-            f"JOIN documents d ON d.id = b.document_id WHERE ({cond}) AND d.id <> ? "
-            f"ORDER BY d.ingested_at, d.id", (*params, doc_id))
-        match = neardup.best_match(sig, ((r["id"], r["minhash"]) for r in rows if r["minhash"]))
-        if match is None:
-            return None, doc_id
-        cluster = next(r["cluster_id"] for r in rows if r["id"] == match)
-        return match, cluster
+    def _near_duplicates(self, batch: Sequence[Prepared], at: str) -> dict[str, tuple[str | None, str]]:
+        """For each document, (the near-duplicate it copies or None, its cluster id)."""
+        bands = {i.result.document.doc_id: neardup.band_hashes(i.signature) for i in batch if i.signature}
+        hashes = sorted({h for bs in bands.values() for _, h in bs})
+        index: dict[tuple[int, str], list[tuple[str, str, str, str]]] = {}
+        for chunk in _chunks(hashes):
+            rows = self.db.execute(
+                "SELECT b.band, b.hash, d.id, d.minhash, d.cluster_id, d.ingested_at FROM document_bands b "
+                f"JOIN documents d ON d.id = b.document_id WHERE b.hash IN ({', '.join('?' for _ in chunk)})", chunk)
+            for r in rows:
+                index.setdefault((r["band"], r["hash"]), []).append((r["ingested_at"], r["id"], r["minhash"],
+                                                                      r["cluster_id"]))
+        out: dict[str, tuple[str | None, str]] = {}
+        for item in batch:
+            doc_id = item.result.document.doc_id
+            if doc_id not in bands:
+                out[doc_id] = (None, doc_id)
+                continue
+            found = sorted({c for key in bands[doc_id] for c in index.get(key, ()) if c[1] != doc_id})
+            match = neardup.best_match(item.signature or "", ((c[1], c[2]) for c in found if c[2]))
+            cluster = next(c[3] for c in found if c[1] == match) if match else doc_id
+            out[doc_id] = (match, cluster)
+            for key in bands[doc_id]:  # later documents of this batch may copy this one
+                index.setdefault(key, []).append((at, doc_id, item.signature or "", cluster))
+        return out
 
     def _upsert_assertions(self, touched: set[str], claim_rows: list[tuple[Any, ...]]) -> None:
         keyed: dict[str, dict[str, Any]] = {}
@@ -415,6 +447,6 @@ def _ledger_row(r: Mapping[str, Any]) -> dict[str, Any]:
     return row
 
 
-def _chunks(items: list[Any]) -> Iterator[list[Any]]:
-    for i in range(0, len(items), _IN_CHUNK):
-        yield items[i:i + _IN_CHUNK]
+def _chunks(items: list[Any], size: int = _IN_CHUNK) -> Iterator[list[Any]]:
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
