@@ -9,6 +9,8 @@ from typing import Any
 import click
 
 from ..errors import ClaimLedgerError, IngestError
+from ..ingest.options import column_options, columns_from_options
+from ..store.loader import DEFAULT_BATCH
 from .base import cli, db_option, load_registry_or_fail, registry_option
 
 ROW_FORMATS = ("table", "csv", "json", "jsonl")
@@ -53,26 +55,18 @@ def build_filter(**kw: Any) -> Any:
         raise click.BadParameter(str(exc)) from exc
 
 
-def _column_options() -> Any:
-    try:
-        from ..ingest.options import column_options
-    except ImportError:  # pragma: no cover - older ingest package
-        return lambda f: f
-    return column_options
-
-
 @cli.command()
 @click.argument("inputs", nargs=-1, required=True)
 @db_option
 @click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
               help="Extraction processes (1: extract in this process).")
-@click.option("--batch-size", type=click.IntRange(1, 10_000), default=200, show_default=True,
+@click.option("--batch-size", type=click.IntRange(1, 10_000), default=DEFAULT_BATCH, show_default=True,
               help="Documents written per transaction.")
 @click.option("--date", "published", help="Publication date (YYYY-MM-DD) for every input, overriding theirs.")
 @click.option("--outlet", help="Outlet for every input: the claimant of figures in its own voice.")
 @click.option("--max-bytes", type=int, default=50_000_000, show_default=True, help="Largest input read.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: when stderr is a terminal).")
-@_column_options()
+@column_options
 @registry_option
 def ingest(inputs: tuple[str, ...], db: str, workers: int, batch_size: int, published: str | None,
            outlet: str | None, max_bytes: int, progress: bool | None, registry_files: tuple[str, ...],
@@ -92,10 +86,11 @@ def ingest(inputs: tuple[str, ...], db: str, workers: int, batch_size: int, publ
 
     registry = load_registry_or_fail(registry_files)
     read_errors: list[IngestError] = []
-    reader_kw = _reader_kwargs(columns)
     with open_or_fail(db) as ledger:
         docs = iter_documents(inputs, published=published, outlet=outlet, max_bytes=max_bytes,
-                              on_error=read_errors.append, war_starts=registry.war_starts(), **reader_kw)
+                              on_error=read_errors.append, war_starts=registry.war_starts(),
+                              columns=columns_from_options(**columns) or None,
+                              date_format=columns.get("date_format"))
         show = sys.stderr.isatty() if progress is None else progress
         try:
             with _progress_bar(show) as update:
@@ -107,21 +102,6 @@ def ingest(inputs: tuple[str, ...], db: str, workers: int, batch_size: int, publ
     _print_summary(summary, totals, db)
     if summary.errors:
         sys.exit(2 if summary.documents_read == 0 else 1)
-
-
-def _reader_kwargs(columns: dict[str, Any]) -> dict[str, Any]:
-    try:
-        from ..ingest.options import columns_from_options
-    except ImportError:  # pragma: no cover
-        return {}
-    date_format = columns.pop("date_format", None)
-    mapping = columns_from_options(**columns)
-    kw: dict[str, Any] = {}
-    if mapping:
-        kw["columns"] = mapping
-    if date_format:
-        kw["date_format"] = date_format
-    return kw
 
 
 class _progress_bar:

@@ -26,6 +26,8 @@ class Backend:
 
     kind = "abstract"
     url = ""
+    #: Errors after which a rolled-back write transaction may simply be tried again.
+    retryable: tuple[type[BaseException], ...] = ()
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
         raise NotImplementedError
@@ -141,6 +143,7 @@ class PostgresBackend(Backend):
 
         self.url = _redact(url)
         self._psycopg = psycopg
+        self.retryable = (psycopg.errors.DeadlockDetected,)
         try:
             self.conn = psycopg.connect(url, autocommit=True, row_factory=dict_row, connect_timeout=10)
         except psycopg.Error as exc:

@@ -10,7 +10,7 @@ import hashlib
 import json
 import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, fields
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -66,13 +66,10 @@ class AddStats:
     errors_recorded: int = 0
     new_versions: int = 0
     near_duplicates: int = 0
-    assertions_touched: set[str] = field(default_factory=set)
 
     def merge(self, other: AddStats) -> None:
-        for name in ("documents_added", "documents_skipped", "claims_added", "errors_recorded",
-                     "new_versions", "near_duplicates"):
-            setattr(self, name, getattr(self, name) + getattr(other, name))
-        self.assertions_touched |= other.assertions_touched
+        for f in fields(self):
+            setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
 
 
 class Ledger:
@@ -114,8 +111,8 @@ class Ledger:
                 with self.db.transaction():
                     stats = self._write(items, errors)
                 return stats
-            except Exception as exc:  # PostgreSQL may pick this batch as a deadlock victim: retry it
-                if type(exc).__name__ != "DeadlockDetected" or attempt == 4:
+            except self.db.retryable:  # PostgreSQL may pick this batch as a deadlock victim: retry it
+                if attempt == 4:
                     raise
         return stats
 
@@ -134,22 +131,23 @@ class Ledger:
         stats.near_duplicates = sum(1 for d in inserted if links[d][0])
         claim_rows: list[tuple[Any, ...]] = []
         band_rows: list[tuple[int, str, str]] = []
+        keyed: dict[str, dict[str, Any]] = {}    # assertion id -> merge key, for this batch's claims
         for item in batch:
             doc_id = item.result.document.doc_id
             if doc_id not in inserted:
                 continue
             if item.signature:
                 band_rows.extend((b, h, doc_id) for b, h in neardup.band_hashes(item.signature))
-            rows = _claim_rows(item.result)
-            claim_rows.extend(r for r, _ in rows)
-            stats.assertions_touched.update(a for _, a in rows)
+            for row, key in _claim_rows(item.result):
+                claim_rows.append(row)
+                keyed.setdefault(row[_CLAIM_COLUMNS.index("assertion_id")], key)
         stats.claims_added = len(claim_rows)
         self.db.executemany("INSERT INTO document_bands (band, hash, document_id) VALUES (?, ?, ?) "
                             "ON CONFLICT DO NOTHING", band_rows)
-        self._upsert_assertions(stats.assertions_touched, claim_rows)
+        self._upsert_keys(keyed)
         self.db.executemany(f"INSERT INTO claims ({', '.join(_CLAIM_COLUMNS)}) "
                             f"VALUES ({', '.join('?' for _ in _CLAIM_COLUMNS)})", claim_rows)
-        self.recount(stats.assertions_touched)
+        self.recount(keyed.keys())
         self._insert_errors(errors, at)
         stats.errors_recorded = len(errors)
         return stats
@@ -217,13 +215,6 @@ class Ledger:
             for key in bands[doc_id]:  # later documents of this batch may copy this one
                 index.setdefault(key, []).append((at, doc_id, item.signature or "", cluster))
         return out
-
-    def _upsert_assertions(self, touched: set[str], claim_rows: list[tuple[Any, ...]]) -> None:
-        keyed: dict[str, dict[str, Any]] = {}
-        for row in claim_rows:
-            claim = dict(zip(_CLAIM_COLUMNS, row))
-            keyed.setdefault(claim["assertion_id"], keys.assertion_key(claim))
-        self._upsert_keys(keyed)
 
     def _upsert_keys(self, keyed: Mapping[str, Mapping[str, Any]]) -> None:
         # Sorted, so that concurrent PostgreSQL writers lock assertion rows in one order.
@@ -340,14 +331,6 @@ class Ledger:
         doc.pop("minhash", None)
         return doc
 
-    def documents(self, *, limit: int = 100, offset: int = 0, outlet: str | None = None) -> list[dict[str, Any]]:
-        """Documents without their text, newest first, with their claim counts."""
-        where, params = ("WHERE d.outlet = ?", [outlet]) if outlet else ("", [])
-        return self.db.execute(
-            "SELECT d.id, d.source, d.url, d.outlet, d.title, d.published, d.ingested_at, d.previous_version_id, "
-            "d.duplicate_of, d.cluster_id, (SELECT COUNT(*) FROM claims c WHERE c.document_id = d.id) AS claims "
-            f"FROM documents d {where} ORDER BY d.published DESC, d.id LIMIT ? OFFSET ?", (*params, limit, offset))
-
     def assertions(self, filters: ClaimFilter | None = None, **kw: Any) -> list[dict[str, Any]]:
         """One row per assertion among the matching claims, with every report that relayed it."""
         grouped: dict[str, dict[str, Any]] = {}
@@ -418,20 +401,22 @@ def _quick_check(db: Backend) -> None:
                          "or start a new ledger")
 
 
-def _claim_rows(result: ExtractionResult) -> list[tuple[tuple[Any, ...], str]]:
+def _claim_rows(result: ExtractionResult) -> list[tuple[tuple[Any, ...], dict[str, Any]]]:
+    """Each claim as a ``claims`` row, with the merge key of its assertion."""
     doc_id = result.document.doc_id
     version = extractor_version()
     out = []
     for i, c in enumerate(result.claims):
         d = _claim_dict(c)
-        aid = keys.assertion_id(keys.assertion_key(d))
+        key = keys.assertion_key(d)
+        aid = keys.assertion_id(key)
         part_of = keys.claim_id(doc_id, c.part_of) if c.part_of is not None else None
         evidence = [{"text": e.text, "start": e.start, "end": e.end} for e in c.evidence]
         row = (keys.claim_id(doc_id, i), doc_id, i, aid,
                *[json.dumps(evidence, ensure_ascii=False) if f == "evidence" else d[f]
                  for f in CLAIM_FIELDS if f != "part_of"],
                " | ".join(e["text"] for e in evidence), part_of, version)
-        out.append((row, aid))
+        out.append((row, key))
     return out
 
 
