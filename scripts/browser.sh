@@ -9,34 +9,13 @@ CHROMEDRIVER=/usr/bin/chromedriver
 
 log() { echo "browser.sh: $*" >&2; }
 
-as_root() {
-  if [ "$(id -u)" -eq 0 ]; then
-    "$@"
-  elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
-    sudo -n "$@"
-  else
-    log "need root (or password-less sudo) to run: $*"
-    return 1
-  fi
-}
-
-# apt's and dpkg's chatter goes to a log, shown only when installing fails.
-apt_get() {
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get -y -qq "$@" >>"$APT_LOG" 2>&1
-}
-
-apt_install() {
-  # Try the package lists we already have first: `apt-get update` costs time on every run.
-  apt_get install --no-install-recommends "$@" ||
-    { apt_get update && apt_get install --no-install-recommends "$@"; }
-}
+# shellcheck source=apt.sh
+. "$(dirname "${BASH_SOURCE[0]}")/apt.sh"
 
 if [ ! -x "$CHROMIUM" ] || [ ! -x "$CHROMEDRIVER" ]; then
   log "installing Debian's chromium and chromium-driver"
-  APT_LOG=$(mktemp)
-  trap 'rm -f "$APT_LOG"' EXIT
-  if ! apt_install chromium chromium-driver; then
-    tail -n 20 "$APT_LOG" >&2
+  # Without recommended packages: CI installs faster, and headless rendering needs none of them.
+  if ! apt_install --no-install-recommends chromium chromium-driver; then
     log "could not install chromium (need root or sudo, and network to the Debian mirrors)"
     exit 1
   fi

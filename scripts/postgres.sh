@@ -10,17 +10,8 @@
 
 pg_log() { echo "postgres.sh: $*" >&2; }
 
-# Runs a command as root: directly when we are root, else through password-less sudo.
-pg_as_root() {
-  if [ "$(id -u)" -eq 0 ]; then
-    "$@"
-  elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
-    sudo -n "$@"
-  else
-    pg_log "need root (or password-less sudo) to run: $*"
-    return 1
-  fi
-}
+# shellcheck source=apt.sh
+. "$(dirname "${BASH_SOURCE[0]}")/apt.sh"
 
 # The newest Debian PostgreSQL bin dir holding both initdb and postgres (nothing on PATH is trusted).
 pg_bin_dir() {
@@ -34,21 +25,7 @@ pg_bin_dir() {
 
 pg_install() {
   pg_log "no PostgreSQL under /usr/lib/postgresql: installing Debian's postgresql package"
-  local log status=0
-  log=$(mktemp)
-  # Try the package lists we already have first: `apt-get update` costs time.
-  pg_apt_get "$log" install postgresql ||
-    { pg_apt_get "$log" update && pg_apt_get "$log" install postgresql; } || status=$?
-  # apt's and dpkg's chatter is shown only when installing fails.
-  [ "$status" -eq 0 ] || tail -n 20 "$log" >&2
-  rm -f "$log"
-  return "$status"
-}
-
-pg_apt_get() {
-  local log=$1
-  shift
-  pg_as_root env DEBIAN_FRONTEND=noninteractive apt-get -y -qq "$@" >>"$log" 2>&1
+  apt_install postgresql
 }
 
 # PostgreSQL refuses to run as root: then the server runs as the `postgres` system user.
