@@ -66,11 +66,14 @@ def extract(paths: tuple[str, ...], fmt: str, published: str | None, outlet: str
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON (as the reference scorer).")
 @click.option("--misses/--no-misses", default=True, show_default=True, help="List missed and spurious claims.")
 @click.option("--predictions", type=click.Path(file_okay=False), help="Also write NAME.json predictions here.")
+@click.option("--split", "splits", multiple=True, type=click.Choice(("train", "dev", "blind")),
+              help="Only the documents of this split of the real corpus (repeatable; default: all).")
 @registry_option
 def evaluate(gold_dir: str, texts_dir: str, as_json: bool, misses: bool, predictions: str | None,
-             registry_files: tuple[str, ...]) -> None:
+             splits: tuple[str, ...], registry_files: tuple[str, ...]) -> None:
     """Score extraction against gold annotations: strict and lenient P/R/F1, attribute accuracy."""
     from ..analyze.evaluate import Report, gold_files, load_gold
+    from ..extract.learn.corpus import split_of
     from ..extract.pipeline import extract_documents
     from ..ingest import iter_documents
 
@@ -78,6 +81,8 @@ def evaluate(gold_dir: str, texts_dir: str, as_json: bool, misses: bool, predict
     report = Report()
     try:
         for name, path in gold_files(Path(gold_dir)):
+            if splits and split_of(name) not in splits:
+                continue
             gold = load_gold(path)
             text = _text_for(Path(texts_dir), name)
             pred: list[dict[str, Any]] = []
