@@ -10,7 +10,7 @@ from .registry import Conflict, Mention, Registry
 
 def disambiguate(registry: Registry, mentions: list[Mention]) -> list[Mention]:
     """Give each alias shared by several parties ("Health Ministry", "general staff", "junta") the
-    reading whose party the rest of the document names most."""
+    reading of the organ the document names in full elsewhere, else of the party it names most."""
     readings = [registry.candidates(m.text) for m in mentions]
     weight: Counter[str] = Counter()
     for m, cands in zip(mentions, readings):
@@ -22,11 +22,16 @@ def disambiguate(registry: Registry, mentions: list[Mention]) -> list[Mention]:
                     if m.party in e.get("homelands", []):
                         weight[p] += 1
     war = _main_war(registry, weight)
+    named = {c.name for cands in readings if len({c.party for c in cands if c.party}) == 1 for c in cands
+             if c.kind == "organ"}
     out = []
     for m, cands in zip(mentions, readings):
         same_kind = [c for c in cands if c.party and (c.kind == m.kind or c.kind != "place")]
         if len({c.party for c in same_kind}) > 1:
-            best = max(same_kind, key=lambda c: (c.party in war, weight[c.party or ""], -same_kind.index(c)))
+            # "the General Staff" is the one the document names in full ("General Staff of
+            # Ukraine's Armed Forces"), else the reading of the side the document names most
+            best = max(same_kind, key=lambda c: (c.name in named, c.party in war, weight[c.party or ""],
+                                                 -same_kind.index(c)))
             m = Mention(m.start, m.end, m.text, best.kind, best.party, best.name, best.role, best.place)
         out.append(m)
     return out

@@ -15,8 +15,11 @@ from typing import Any, Iterable
 import yaml
 
 from ..errors import RegistryError
+from .compose import OrganKind, composed_terms, organ_kinds
 
 NON_BELLIGERENT = ("media", "UN", "NGO", "other")
+#: Words after an organ that name who speaks for it; read as part of the organ's mention.
+TITLES = frozenset({"spokesman", "spokesperson", "spokeswoman", "spokesmen", "spokespeople"})
 LEVELS = {"country": 1, "region": 2, "city": 3, "district": 4}
 
 
@@ -63,6 +66,7 @@ class Registry:
     irregular_terms: list[str] = field(default_factory=list)
     _terms: dict[str, list[Mention]] = field(default_factory=dict)
     place_aliases: list[tuple[str, Place]] = field(default_factory=list)
+    organ_kinds: list[OrganKind] = field(default_factory=list)
     _trie: dict[str, Any] = field(default_factory=dict)
 
     # -- building -------------------------------------------------------------------------
@@ -77,7 +81,7 @@ class Registry:
         self.add_data(data, origin=str(path))
 
     def add_data(self, data: dict[str, Any], *, origin: str = "registry") -> None:
-        unknown = set(data) - {"parties", "conflicts", "places", "enemy_terms", "irregular_terms"}
+        unknown = set(data) - {"parties", "conflicts", "places", "enemy_terms", "irregular_terms", "organ_kinds"}
         if unknown:
             raise RegistryError(f"{origin}: unknown registry keys {sorted(unknown)}")
         for p in data.get("parties") or []:
@@ -88,6 +92,7 @@ class Registry:
             self._add_place(pl, origin)
         self.enemy_terms += [str(t) for t in data.get("enemy_terms") or []]
         self.irregular_terms += [str(t) for t in data.get("irregular_terms") or []]
+        self.organ_kinds += organ_kinds(data.get("organ_kinds") or [], origin)
         self._trie = {}
 
     def _add_party(self, p: dict[str, Any], origin: str) -> None:
@@ -99,6 +104,7 @@ class Registry:
         for key in ("names", "demonyms", "loaded", "organs", "homelands", "capitals"):
             entry[key] += list(p.get(key) or [])
         entry["kind"] = p.get("kind", entry["kind"])
+        entry["state"] = bool(p.get("state", entry.get("state", False)))  # a state's bare organs: "the General Staff"
 
     def _add_conflict(self, c: dict[str, Any], origin: str) -> None:
         sides = tuple(c.get("sides") or ())
@@ -181,6 +187,10 @@ class Registry:
                 i += 1
                 continue
             j, proto, span = best
+            if proto.kind == "organ" and j < len(tokens) and tokens[j][2] in TITLES \
+                    and not text[tokens[j - 1][1]:tokens[j][0]].strip():
+                j += 1  # "Ukrainian air force spokesman" speaks for the air force
+                span = text[tokens[i][0]:tokens[j - 1][1]]
             out.append(Mention(tokens[i][0], tokens[j - 1][1], span, proto.kind, proto.party, proto.name,
                                proto.role, proto.place))
             i = j
@@ -215,6 +225,7 @@ class Registry:
                 add(str(d), "demonym", pname, pname)
             for lt in p["loaded"]:
                 add(str(lt), "loaded", pname, pname)
+        self._add_composed(terms)
         for t in self.enemy_terms:
             add(t, "enemy", None, t)
         for t in self.irregular_terms:
@@ -226,7 +237,7 @@ class Registry:
         for key, ms in terms.items():  # organs before names before places for one spelling
             ms.sort(key=lambda m: order.index(m.kind))
             node = trie
-            toks = [_fold(t.group(0)) for t in _TOKEN.finditer(key)]
+            toks = [_fold(t) for t in _TOKEN.findall(key)]
             if not toks:
                 continue
             for tok in toks:
@@ -235,15 +246,26 @@ class Registry:
         self._terms = terms
         self._trie = trie
 
+    def _add_composed(self, terms: dict[str, list[Mention]]) -> None:
+        """Organ spellings composed for every belligerent; a listed reading of the same spelling wins."""
+        belligerent = [p for p, e in self.parties.items() if e["kind"] == "belligerent"]
+        for t in composed_terms(self.parties, self.organ_kinds, belligerent):
+            readings = terms.setdefault(t.key, [])
+            if not any(m.party == t.party and m.kind in ("organ", "party") for m in readings):
+                readings.append(Mention(0, 0, t.term, "organ", t.party, t.name, t.role))
+
 
 _END = "\0"
 _TOKEN = re.compile(r"\w+(?:[-.]\w+)*|['’]s\b")
 
 
+_DOTTED = re.compile(r"(?:[a-z]\.)+[a-z]?\.?")
+
+
 def _fold(token: str) -> str:
     """Lower case, one apostrophe, and dotted acronyms undotted ("U.N." and "UN" are one token)."""
     t = token.lower().replace("’", "'")
-    return t.replace(".", "") if re.fullmatch(r"(?:[a-z]\.)+[a-z]?\.?", t) else t
+    return t.replace(".", "") if "." in t and _DOTTED.fullmatch(t) else t
 
 
 def _case_ok(term: str, span: str) -> bool:
@@ -281,15 +303,17 @@ def _read_package_yaml(name: str) -> Any:
 
 
 @lru_cache(maxsize=1)
-def _default_data() -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    return _read_package_yaml("parties.yaml") or {}, _read_package_yaml("places.yaml") or []
+def _default_data() -> tuple[dict[str, Any], list[dict[str, Any]], dict[str, Any]]:
+    return (_read_package_yaml("parties.yaml") or {}, _read_package_yaml("places.yaml") or [],
+            _read_package_yaml("organs.yaml") or {})
 
 
 def load_registry(*extra: str | Path) -> Registry:
     """The shipped registry, extended by each file in ``extra`` (later files add to earlier)."""
-    parties, places = _default_data()
+    parties, places, organs = _default_data()
     reg = Registry()
     reg.add_data(dict(parties), origin="parties.yaml")
+    reg.add_data(dict(organs), origin="organs.yaml")
     reg.add_data({"places": places}, origin="places.yaml")
     for path in extra:
         reg.add_file(path)
