@@ -9,6 +9,7 @@ from . import extract_cmds  # noqa: F401  (registers extract, evaluate)
 from . import ledger_cmds  # noqa: F401  (ingest, claims, export, errors, status)
 from . import series_cmd  # noqa: F401  (import-series)
 from . import serve_cmds  # noqa: F401  (serve, report)
+from . import train_cmd  # noqa: F401  (train)
 from .base import cli
 
 __all__ = ["cli", "main"]

@@ -68,16 +68,23 @@ def extract(paths: tuple[str, ...], fmt: str, published: str | None, outlet: str
 @click.option("--predictions", type=click.Path(file_okay=False), help="Also write NAME.json predictions here.")
 @click.option("--split", "splits", multiple=True, type=click.Choice(("train", "dev", "blind")),
               help="Only the documents of this split of the real corpus (repeatable; default: all).")
+@click.option("--model", "model_path", help="A decision model file, or 'none' for the rules alone (default: the shipped one).")
 @registry_option
 def evaluate(gold_dir: str, texts_dir: str, as_json: bool, misses: bool, predictions: str | None,
-             splits: tuple[str, ...], registry_files: tuple[str, ...]) -> None:
+             splits: tuple[str, ...], model_path: str | None, registry_files: tuple[str, ...]) -> None:
     """Score extraction against gold annotations: strict and lenient P/R/F1, attribute accuracy."""
     from ..analyze.evaluate import Report, gold_files, load_gold
     from ..extract.learn.corpus import split_of
-    from ..extract.pipeline import extract_documents
+    from ..extract.learn.model import load_model
+    from ..extract.pipeline import Extractor, extract_documents
     from ..ingest import iter_documents
 
     registry = _load_registry(registry_files)
+    try:
+        model = None if model_path == "none" else load_model(model_path)
+    except ClaimLedgerError as exc:
+        raise click.ClickException(str(exc)) from exc
+    extractor = Extractor(registry, model=model)
     report = Report()
     try:
         for name, path in gold_files(Path(gold_dir)):
@@ -89,7 +96,7 @@ def evaluate(gold_dir: str, texts_dir: str, as_json: bool, misses: bool, predict
             if text is not None:
                 docs = iter_documents([text], war_starts=registry.war_starts(),
                                       on_error=lambda e: click.echo(f"claimledger: {e}", err=True))
-                pred = [c.to_dict() for r in extract_documents(docs, registry=registry) for c in r.claims]
+                pred = [c.to_dict() for r in extract_documents(docs, extractor=extractor) for c in r.claims]
             else:
                 click.echo(f"claimledger: no text for {name} in {texts_dir}", err=True)
             if predictions:

@@ -56,6 +56,9 @@ class Attribution:
         return self.key or self.claimant
 
 
+_PRONOUNS = {"it", "they", "he", "she"}
+
+
 class AttributionFinder:
     """Finds reporting clauses in a sentence and resolves their subjects to claimants."""
 
@@ -154,7 +157,11 @@ class AttributionFinder:
         if ana and (best is None or ana.start() + max(0, verb_start - 90) > best.end):
             gap = left[ana.end():]
             if len(gap.split()) <= 3 and not re.search(r"[.;,]|\b[A-Z]", gap):
-                # an anaphor next to the verb is the speaker, resolved or not
+                # an anaphor next to the verb is the speaker, resolved or not; a pronoun after the
+                # clause it closes stands for that clause's subject ("The army lost two soldiers, it said")
+                opening = self._sentence_subject(text, mentions, verb_start)
+                if opening is not None and ana.group(0).lower() in _PRONOUNS:
+                    return self._claimant_of(text, opening)
                 return last.resolve(self.lex.anaphora_roles_of(ana.group(0)))
         if best is None:
             return self._surname(text, verb_start, last)
@@ -164,6 +171,14 @@ class AttributionFinder:
         if re.search(r"\d", gap) or self.lex.trigger_re.search(gap):
             return self._surname(text, verb_start, last)  # "X killed 17 ..., medical sources said": X is no speaker
         return self._claimant_of(text, best)
+
+    @staticmethod
+    def _sentence_subject(text: str, mentions: list[Mention], verb_start: int) -> Mention | None:
+        """A claimant named in the first words of the sentence, before a comma that closes its clause."""
+        first = next((x for x in mentions if x.kind in _CLAIMANT_KINDS), None)
+        if first is None or first.start >= verb_start or len(text[:first.start].split()) > 2:
+            return None
+        return first if "," in text[first.end:verb_start] else None
 
     def _parsed(self, text: str, verb_start: int, mentions: list[Mention],
                 last: "Discourse") -> tuple[str, str, str, bool, str] | None:

@@ -17,7 +17,7 @@ from .numbers import words_to_int
 _MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
 _MONTHS.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m})
 _MONTHS["sept"] = 9
-_MON = r"(?:%s)\.?" % "|".join(sorted(_MONTHS, key=len, reverse=True))
+_MON = r"(?:%s)\b\.?" % "|".join(sorted(_MONTHS, key=len, reverse=True))  # "Mar" is March, "martyrs" is not
 _WEEKDAYS = [d.lower() for d in calendar.day_name]
 _WD = r"(?:%s)" % "|".join(_WEEKDAYS)
 _DAY = r"\d{1,2}(?:st|nd|rd|th)?(?!\d)"

@@ -17,6 +17,8 @@ from ..models import Claim, Document, Evidence, ExtractionResult
 from .attribution import Attribution, AttributionFinder, Discourse
 from .claims import Candidate, CandidateFinder
 from .context import DocumentContext, disambiguate
+from .learn.features import draft_features, side_features, side_options
+from .learn.model import DecisionModel, load_model
 from .lexicon import Lexicon, default_lexicon
 from .merge import link_breakdowns, merge_duplicates
 from .periods import TimeRef, find_times
@@ -61,14 +63,17 @@ class _Draft:
     modality: str = "claimed"
     part_of: int | None = None
     notes: list[str] = field(default_factory=list)
+    confidence: float | None = None  # the decision model's probability that the claim is right
 
 
 class Extractor:
     """Extracts claims from documents with one registry and lexicon (build once, reuse)."""
 
-    def __init__(self, registry: Registry | None = None, lexicon: Lexicon | None = None) -> None:
+    def __init__(self, registry: Registry | None = None, lexicon: Lexicon | None = None,
+                 model: DecisionModel | None | str = "shipped") -> None:
         self.registry = registry or load_registry()
         self.lexicon = lexicon or default_lexicon()
+        self.model = load_model() if model == "shipped" else model  # type: ignore[assignment]
         people = [n for p in self.registry.parties.values() for n in p["names"] if n[:1].isupper() and n.endswith("s")]
         self.candidates = CandidateFinder(self.lexicon, people_words=people)
         self.attributions = AttributionFinder(self.lexicon, self.registry)
@@ -76,13 +81,40 @@ class Extractor:
 
     def extract(self, doc: Document) -> list[Claim]:
         """All claims of ``doc``, in order of first evidence."""
+        drafts, infos, ctx = self.drafts(doc)
+        if self.model is not None:
+            self._decide(self.model, drafts, infos, ctx)
+        return self._finish(drafts, doc)
+
+    def drafts(self, doc: Document) -> tuple[list[_Draft], list[_SentenceInfo], DocumentContext]:
+        """The rules' candidate claims of ``doc`` with what they were read from (before any model)."""
         published = _iso(doc.published)
         mentions = disambiguate(self.registry, self.registry.mentions(doc.text))
         ctx = DocumentContext(self.registry, mentions, published)
         conflict = ctx.conflict_for()
         infos = self._read_sentences(doc.text, mentions, list(conflict.sides) if conflict else [])
-        drafts = self._draft_claims(infos, ctx, doc, published)
-        return self._finish(drafts, doc)
+        return self._draft_claims(infos, ctx, doc, published), infos, ctx
+
+    # -- the learned decision layer -------------------------------------------------------------
+    def _decide(self, model: DecisionModel, drafts: list[_Draft], infos: list[_SentenceInfo],
+                ctx: DocumentContext) -> None:
+        """The model picks whose losses each candidate counts, then keeps or drops it; its
+        probability becomes the claim's confidence. Vague counts are kept (nothing scores them)."""
+        by_index = {info.sentence.index: info for info in infos}
+        for d in drafts:
+            if not d.cand.category:
+                continue
+            info = by_index[d.cand.sentence.index]
+            base = draft_features(d, info, self.registry.kind_of)
+            best = max(side_options(d, info, ctx, self.registry),
+                       key=lambda o: model.side.score(side_features(d, info, ctx, o, base)))
+            if best != d.subject_party:
+                d.subject_party, d.side_how = best, "model"
+                d.modality = self._modality(d)
+                base = draft_features(d, info, self.registry.kind_of)
+            d.confidence = round(model.keep.probability(base), 3)
+            if d.confidence < model.threshold and d.cand.count.value is not None:
+                d.cand.category = None
 
     # -- pass 1 ---------------------------------------------------------------------------------
     def _read_sentences(self, text: str, mentions: list[Mention], sides: list[str]) -> list[_SentenceInfo]:
@@ -374,7 +406,7 @@ class Extractor:
             period_start=t.period_start.isoformat() if t and t.period_start else None,
             period_end=t.period_end.isoformat() if t and t.period_end else None,
             location=d.place_name, latitude=d.lat, longitude=d.lon, evidence=(ev,),
-            confidence=_confidence(d), part_of=d.part_of, notes="; ".join(d.notes) or None,
+            confidence=d.confidence if d.confidence is not None else _confidence(d), part_of=d.part_of, notes="; ".join(d.notes) or None,
             doc_id=doc.doc_id)
 
 
@@ -446,15 +478,17 @@ def extract(text: str, *, published: str | None = None, outlet: str | None = Non
 
 
 def extract_documents(docs: Iterable[Document], *, registry: Registry | None = None,
-                      on_error: Callable[[ExtractionError], None] | None = None) -> Iterator[ExtractionResult]:
+                      on_error: Callable[[ExtractionError], None] | None = None,
+                      extractor: Extractor | None = None) -> Iterator[ExtractionResult]:
     """Extract claims from each document, lazily; a failing document goes to ``on_error``.
 
     Args:
         docs: documents, e.g. from :func:`claimledger.ingest.iter_documents`.
         registry: a party registry (default: the shipped one).
         on_error: called with an :class:`ExtractionError` for a document that fails (default: raise).
+        extractor: an extractor built by the caller (another decision model, or none); overrides ``registry``.
     """
-    ex = _extractor(registry)
+    ex = extractor or _extractor(registry)
     for doc in docs:
         try:
             yield ExtractionResult(document=doc, claims=tuple(ex.extract(doc)))

@@ -25,7 +25,7 @@ _BARE = {"others", "wounded", "injured", "injuries", "dead", "deaths", "killed"}
 _LOSSES_OF = re.compile(r"\blosses\s+(?:of|for|among)\s+(?:the\s+)?$", re.I)
 _GENERIC = {"people", "persons", "person", "individuals", "lives", "victims", "bodies", "others", "residents",
             "inhabitants", "citizens", "men", "dead", "killed", "wounded", "injured", "casualties",
-            "fatalities", "deaths", "injuries", "nationals", "families", "relatives"}
+            "fatalities", "deaths", "injuries", "nationals", "families", "relatives", "martyrs", "martyr"}
 _ENEMY_SIDE_CATEGORIES = {"aircraft_downed", "materiel_seized", "equipment_destroyed"}
 _TOLL_KEEPERS = {"health", "government"}
 _FIRST_PERSON = re.compile(r"\b(?:we|our|us|its|their|his)\b", re.I)
@@ -120,7 +120,7 @@ def resolve_subject_party(c: Candidate, *, mentions: list[Mention], claimant_par
     if (c.trigger and _OWN_LOSS.match(c.trigger.strip())) or own_loss_verb:
         party = actor_party or own
         return Side(party, "own loss") if party else Side("unknown", "no owner")
-    named_place = next((m.party for m in mentions if m.kind == "place" and m.party), None)
+    named_place = _people_in(c, mentions) or next((m.party for m in mentions if m.kind == "place" and m.party), None)
     # "people in Lebanon", "houses in Kharkiv": the side of the place (for a toll, also the
     # place of the statement it belongs to; buildings only where the sentence names it)
     place = named_place if "building" in c.noun_classes else named_place or place_party
@@ -136,6 +136,17 @@ def resolve_subject_party(c: Candidate, *, mentions: list[Mention], claimant_par
     if acknowledging and own and c.category not in _ENEMY_SIDE_CATEGORIES:
         return Side(own, "acknowledged loss")  # "the military announced the deaths of two reservists"
     return _by_enemy(c, mentions, own, actor_party, ctx)
+
+
+def _people_in(c: Candidate, mentions: list[Mention]) -> str | None:
+    """ "1,200 people in Israel", "civilians inside Lebanon": the party named right after the counted group."""
+    end = c.subject_span[1] or c.count.end
+    m = re.match(r"\s+(?:(?:were|have\s+been|had\s+been)\s+\w+\s+)?(?:in|inside|across|throughout)\s+(?:the\s+)?",
+                 c.sentence.text[end:end + 40])
+    if not m:
+        return None
+    return next((x.party for x in mentions if x.start == end + m.end() and x.party
+                 and x.kind in ("place", "party")), None)
 
 
 def _origin_side(c: Candidate, mentions: list[Mention], own: str | None, ctx: DocumentContext) -> str | None:

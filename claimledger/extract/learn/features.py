@@ -1,0 +1,138 @@
+"""Features of a rule candidate, for the learned decision layer.
+
+The rules propose a draft claim (a count with its noun, trigger, claimant, side and time); these
+functions describe it as named features: what the rules found and how, plus a few words around
+the count. Nothing here names a party: options for whose losses are described by their
+relation to the claimant ("the claimant's own side", "its enemy"), so the model stays symmetric.
+"""
+from __future__ import annotations
+
+import math
+import re
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..pipeline import _Draft, _SentenceInfo
+    from ..context import DocumentContext
+
+Features = dict[str, float]
+_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(text.lower())
+
+
+def _magnitude(value: int | None) -> str:
+    if value is None:
+        return "none"
+    if 1900 <= value <= 2100:
+        return "yearlike"
+    return str(min(7, int(math.log10(max(value, 1)))))
+
+
+def draft_features(d: "_Draft", info: "_SentenceInfo", kind_of: Any) -> Features:
+    """What the rules found for one draft claim, as named binary features (plus a bias)."""
+    c, att = d.cand, d.att
+    text = info.sentence.text
+    f: Features = {"bias": 1.0}
+
+    def on(name: str) -> None:
+        f[name] = 1.0
+
+    on(f"cat={c.category}")
+    on(f"how={d.how}")
+    on(f"side_how={d.side_how.split(':')[0]}")
+    on(f"qual={c.count.qualifier}")
+    on(f"mag={_magnitude(c.count.value)}")
+    on(f"role={att.role}")
+    on(f"claimant_kind={kind_of(att.party)}")
+    on(f"explicit={att.explicit}")
+    on(f"breakdown={c.breakdown}")
+    on(f"time={d.time.kind if d.time else 'none'}")
+    on(f"modality={d.modality}")
+    on(f"side_unknown={d.subject_party == 'unknown'}")
+    on(f"side_own={d.subject_party == att.party}")
+    on(f"para={min(info.sentence.paragraph, 4)}")
+    on(f"cands={min(len(info.candidates), 5)}")
+    on(f"atts={min(len(info.attributions), 2)}")
+    on(f"digit={c.count.text[:1].isdigit()}")
+    if c.trigger:
+        on(f"trigger={c.trigger.lower()}")
+        on(f"passive={c.passive}")
+    else:
+        on("no_trigger")
+    for cls in sorted(c.noun_classes):
+        on(f"noun_class={cls}")
+        on(f"noun_class={cls}&cat={c.category}")
+    head = _words(c.subject)[-1:] if c.subject else []
+    on(f"head={head[0] if head else '-'}")
+    on(f"implicit={c.implicit_subject}")
+    before = _words(text[max(0, c.count.start - 40):c.count.start])[-2:]
+    after = _words(text[c.count.end:c.count.end + 40])[:1]
+    for i, w in enumerate(reversed(before)):
+        on(f"l{i + 1}={w}")
+    if after:
+        on(f"r1={after[0]}")
+    if any(a <= c.count.start < b for a, b in info.quotes):
+        on("in_quote")
+    if re.search(r"\b(?:since|so far|to date|total|toll|overall|cumulative)\b", text, re.I):
+        on("total_word")
+    return f
+
+
+def side_options(d: "_Draft", info: "_SentenceInfo", ctx: "DocumentContext", registry: Any) -> list[str]:
+    """Whose losses the count can be: the rules' choice, the claimant's side, its enemies,
+    civilians, unknown and every party the sentence names."""
+    own = d.att.party
+    options = [d.subject_party, own, *registry.enemies_of(own), "civilians", "unknown"]
+    options += [m.party for m in info.mentions if m.party]
+    return [o for o in dict.fromkeys(options) if o]
+
+
+def side_features(d: "_Draft", info: "_SentenceInfo", ctx: "DocumentContext", option: str,
+                  base: Features) -> Features:
+    """One option for whose losses, described by its relation to the claimant and the text."""
+    c, own = d.cand, d.att.party
+    enemy = ctx.enemy_of(own, info.mentions)
+    rel = ("rule" if option == d.subject_party else "") + "|" + (
+        "own" if option == own else "enemy" if option == enemy else
+        "other_enemy" if option in ctx.registry.enemies_of(own) else
+        option if option in ("civilians", "unknown") else "other")
+    f: Features = {"bias": 1.0, f"rel={rel}": 1.0}
+    cat = c.category
+    f[f"rel={rel}&cat={cat}"] = 1.0
+    f[f"rel={rel}&side_how={d.side_how.split(':')[0]}"] = 1.0
+    f[f"rel={rel}&role={d.att.role}"] = 1.0
+    for cls in c.noun_classes:
+        f[f"rel={rel}&noun_class={cls}"] = 1.0
+    head = _words(c.subject)[-1:] if c.subject else ["-"]
+    f[f"rel={rel}&head={head[0]}"] = 1.0
+    near = [m for m in info.mentions if m.party == option]
+    for kind in sorted({m.kind for m in near}):
+        f[f"rel={rel}&mentioned_as={kind}"] = 1.0
+    if ctx.party_weight and option == max(ctx.party_weight, key=lambda p: (ctx.party_weight[p], p)):
+        f[f"rel={rel}&doc_top"] = 1.0
+    if near:
+        dist = min(abs(m.end - c.count.start) if m.end <= c.count.start else abs(m.start - c.count.end)
+                   for m in near)
+        f[f"mentioned&dist={min(4, dist // 15)}"] = 1.0
+        s0, s1 = c.subject_span
+        if s1 and any(s0 - 2 <= m.start < s1 + 1 for m in near):
+            f["named_in_subject"] = 1.0
+            f[f"named_in_subject&kind={next(m.kind for m in near if s0 - 2 <= m.start < s1 + 1)}"] = 1.0
+        if any(m.end <= c.count.start and c.count.start - m.end < 4 for m in near):
+            f["adjacent_before"] = 1.0
+    else:
+        f["not_mentioned"] = 1.0
+    f[f"doc_weight={min(3, ctx.party_weight[option] // 2)}"] = 1.0
+    for k in ("modality=acknowledged", "modality=claimed", "modality=reported", "in_quote",
+              "passive=True", "passive=False", "no_trigger"):
+        if k in base:
+            f[f"rel={rel}&{k}"] = 1.0
+    return f
+
+
+def period_features(d: "_Draft", base: Features) -> Features:
+    """The draft's features for deciding the period kind (the rules' kind is one of them)."""
+    return base

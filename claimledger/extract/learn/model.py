@@ -1,0 +1,71 @@
+"""The shipped decision model: logistic regressions over named features, read from a JSON file.
+
+Trained by :mod:`claimledger.extract.learn.train` (``claimledger train``); applied here with plain
+Python, so extraction needs no machine-learning library and costs a few dictionary look-ups per
+candidate.
+"""
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any, Mapping
+
+from ...errors import RegistryError
+
+MODEL_FILE = "decision_model.json"
+FORMAT = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Linear:
+    """A logistic regression: P(yes) = sigmoid(bias + sum of weights of the present features)."""
+
+    weights: Mapping[str, float]
+    intercept: float
+
+    def score(self, features: Mapping[str, float]) -> float:
+        w = self.weights
+        return self.intercept + sum(w.get(k, 0.0) * v for k, v in features.items())
+
+    def probability(self, features: Mapping[str, float]) -> float:
+        z = self.score(features)
+        return 1.0 / (1.0 + math.exp(-z)) if z > -700 else 0.0
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> "Linear":
+        return cls({str(k): float(v) for k, v in data["weights"].items()}, float(data["intercept"]))
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionModel:
+    """Keep or drop a candidate (``keep``), and whose losses it counts (``side``)."""
+
+    version: str
+    keep: Linear
+    side: Linear
+    threshold: float
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> "DecisionModel":
+        if data.get("format") != FORMAT:
+            raise RegistryError(f"decision model format {data.get('format')!r}, expected {FORMAT}")
+        return cls(str(data["version"]), Linear.from_dict(data["keep"]), Linear.from_dict(data["side"]),
+                   float(data["threshold"]))
+
+
+def load_model(path: str | Path | None = None) -> DecisionModel | None:
+    """The model at ``path``, else the shipped one; None when none is shipped."""
+    try:
+        if path is not None:
+            text = Path(path).read_text("utf-8")
+        else:
+            ref = resources.files("claimledger.extract").joinpath(f"data/{MODEL_FILE}")
+            if not ref.is_file():
+                return None
+            text = ref.read_text("utf-8")
+        return DecisionModel.from_dict(json.loads(text))
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise RegistryError(f"{path or MODEL_FILE}: cannot read the decision model: {exc}") from exc

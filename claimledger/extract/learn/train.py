@@ -1,0 +1,142 @@
+"""Training the decision model from annotated articles (``claimledger train``).
+
+Each article is read as a user's file would be, the rules propose their drafts, and each draft is
+labelled from the gold file: the gold claim with the same number whose evidence is the draft's
+sentence. The side model learns which option is the gold ``subject_party``; the keep model, run
+after the side model, learns whether the draft (category and side settled) is a gold claim.
+Logistic regressions with a fixed solver and seed: the same corpus gives the same file.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable
+
+from .features import Features, draft_features, side_features, side_options
+from .model import FORMAT, DecisionModel, Linear
+
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    """A document to learn from: its file and its gold claims."""
+
+    name: str
+    path: Path
+    gold: list[dict[str, Any]]
+
+
+def _norm(text: str) -> str:
+    return _SPACE.sub(" ", text.replace("’", "'").replace("“", '"').replace("”", '"')).strip().lower()
+
+
+def _number(c: dict[str, Any]) -> tuple[Any, ...]:
+    if c.get("qualifier") == "range" or (c.get("low") is not None and c.get("high") is not None
+                                         and c.get("low") != c.get("high")):
+        return ("range", c.get("low"), c.get("high"))
+    return ("v", c.get("value"))
+
+
+def _fold(party: Any) -> str:
+    return str(party or "").strip().lower()
+
+
+def gold_for(draft_sentence: str, number: tuple[Any, ...], gold: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The gold claims with this number stated in this sentence (evidence overlapping it)."""
+    s = _norm(draft_sentence)
+    out = []
+    for g in gold:
+        if _number(g) != number:
+            continue
+        for ev in g.get("evidence") or []:
+            e = _norm(ev if isinstance(ev, str) else ev.get("text", ""))
+            if e and (e in s or s in e or _shared(e, s) >= 0.6):
+                out.append(g)
+                break
+    return out
+
+
+def _shared(a: str, b: str) -> float:
+    wa, wb = set(a.split()), set(b.split())
+    return len(wa & wb) / max(1, min(len(wa), len(wb)))
+
+
+def _fit(rows: list[tuple[Features, int]], c: float) -> Linear:
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    vec = DictVectorizer(sort=True)
+    x = vec.fit_transform([f for f, _ in rows])
+    y = [label for _, label in rows]
+    if len(set(y)) < 2:
+        return Linear({}, 4.0 if y and y[0] else -4.0)
+    lr = LogisticRegression(C=c, solver="lbfgs", max_iter=2000, fit_intercept=False)
+    lr.fit(x, y)  # the "bias" feature carries the intercept, regularised like the rest
+    weights = {name: round(float(w), 5) for name, w in zip(vec.get_feature_names_out(), lr.coef_[0]) if abs(w) > 1e-5}
+    return Linear(weights, 0.0)
+
+
+@dataclass
+class Collected:
+    side_rows: list[tuple[Features, int]]
+    keep_rows: list[tuple[Features, int]]
+
+
+def collect(extractor: Any, examples: Iterable[Example], read: Any, side: Linear | None = None) -> Collected:
+    """Labelled rows of every draft of every example (``side``: apply that side model first)."""
+    out = Collected([], [])
+    kind_of = extractor.registry.kind_of
+    for ex in examples:
+        for doc in read(ex.path):
+            drafts, infos, ctx = extractor.drafts(doc)
+            by_index = {i.sentence.index: i for i in infos}
+            for d in drafts:
+                if not d.cand.category or d.cand.count.value is None and d.cand.count.qualifier != "range":
+                    continue
+                info = by_index[d.cand.sentence.index]
+                c = d.cand.count
+                golds = gold_for(info.sentence.text, _number({"value": c.value, "qualifier": c.qualifier,
+                                                             "low": c.low, "high": c.high}), ex.gold)
+                base = draft_features(d, info, kind_of)
+                options = side_options(d, info, ctx, extractor.registry)
+                sides = {_fold(g.get("subject_party")) for g in golds}
+                if golds and sides & {_fold(o) for o in options}:
+                    for o in options:
+                        out.side_rows.append((side_features(d, info, ctx, o, base), int(_fold(o) in sides)))
+                if side is not None:
+                    best = max(options, key=lambda o: side.score(side_features(d, info, ctx, o, base)))
+                    if best != d.subject_party:
+                        d.subject_party, d.side_how = best, "model"
+                        d.modality = extractor._modality(d)
+                        base = draft_features(d, info, kind_of)
+                right = any(g.get("category") == d.cand.category and _fold(g.get("subject_party")) == _fold(d.subject_party)
+                            for g in golds)
+                out.keep_rows.append((base, int(right)))
+    return out
+
+
+def train(extractor: Any, examples: list[Example], read: Any, *, c: float = 0.5,
+          threshold: float = 0.5, version: str = "") -> DecisionModel:
+    """Fit the side model, then the keep model on drafts whose side the side model chose."""
+    first = collect(extractor, examples, read)
+    side = _fit(first.side_rows, c)
+    second = collect(extractor, examples, read, side)
+    keep = _fit(second.keep_rows, c)
+    return DecisionModel(version or f"{len(examples)} documents", keep, side, threshold)
+
+
+def to_json(model: DecisionModel, *, trained_on: list[str], notes: dict[str, Any] | None = None) -> str:
+    """The model file: stable (sorted keys, rounded weights) so a retrain on the same corpus is identical."""
+    data = {
+        "format": FORMAT,
+        "version": model.version,
+        "threshold": model.threshold,
+        "trained_on": sorted(trained_on),
+        "keep": {"intercept": model.keep.intercept, "weights": dict(sorted(model.keep.weights.items()))},
+        "side": {"intercept": model.side.intercept, "weights": dict(sorted(model.side.weights.items()))},
+        **({"notes": notes} if notes else {}),
+    }
+    return json.dumps(data, indent=0, sort_keys=True, ensure_ascii=False) + "\n"
