@@ -190,3 +190,12 @@ def test_ingest_a_feed_url_fetches_its_pages(tmp_path: Path) -> None:
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_ingest_names_the_documents_without_a_date(tmp_path: Path) -> None:
+    dated, undated = tmp_path / "dated.txt", tmp_path / "undated.txt"
+    dated.write_text("Published: 2024-03-04\n\nThe army said two soldiers were killed on Sunday.\n", "utf-8")
+    undated.write_text("The army said two soldiers were killed on Sunday.\n", "utf-8")
+    out = run("ingest", str(dated), str(undated), "--db", str(tmp_path / "l.db"), "--no-progress")
+    assert re.search(r"1 new document has no publication date.*undated\.txt", out)
+    assert "dated.txt," not in out and "--date" in out

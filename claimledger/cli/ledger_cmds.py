@@ -142,6 +142,11 @@ def _print_summary(summary: Any, totals: dict[str, int], db: str) -> None:
                f"{len(summary.errors):,} inputs could not be read"
                + (f"; {s.near_duplicates:,} near-duplicates, {s.new_versions:,} new versions"
                   if s.near_duplicates or s.new_versions else ""))
+    if summary.undated:
+        shown = ", ".join(summary.undated[:5]) + (f" and {len(summary.undated) - 5:,} more" if len(summary.undated) > 5 else "")
+        click.echo(f"{len(summary.undated):,} new {'document has' if len(summary.undated) == 1 else 'documents have'} "
+                   f"no publication date, so their relative periods (\"on Sunday\", \"past week\") stay "
+                   f"unresolved: {shown} (give one with --date)")
     click.echo(f"ledger {db}: {totals['documents']:,} documents, {totals['claims']:,} claims, "
                f"{totals['assertions']:,} assertions, {totals['errors']:,} ingest errors")
 

@@ -29,6 +29,8 @@ class IngestSummary:
     documents_read: int = 0
     stats: AddStats = field(default_factory=AddStats)
     errors: list[IngestError] = field(default_factory=list)
+    #: Sources of new documents with no publication date (their relative periods stay unresolved).
+    undated: list[str] = field(default_factory=list)
 
     @property
     def claims(self) -> int:
@@ -118,6 +120,7 @@ def _new_batches(documents: Iterable[Document], ledger: Ledger, size: int,
         known = ledger.known_documents([d.doc_id for d in batch])
         fresh = [d for d in batch if d.doc_id not in known]
         summary.stats.documents_skipped += len(batch) - len(fresh)
+        summary.undated += [d.source for d in fresh if not d.published]
         if fresh:
             yield fresh
 
