@@ -151,7 +151,25 @@ class Extractor:
                 if att.ident not in contexts and att is not outlet:
                     contexts[att.ident] = d
                 drafts.append(d)
+        self._headlines_take_their_source(drafts)
         return drafts
+
+    def _headlines_take_their_source(self, drafts: list[_Draft]) -> None:
+        """A headline or lead figure in the outlet's voice is the claim the body attributes: "RSF
+        drone strike kills 57" then "The strike killed 57 people, the army said" is the army's."""
+        for d in drafts:
+            if d.how != "outlet" or d.cand.sentence.paragraph > 1 or d.cand.count.value is None:
+                continue
+            c = d.cand.count
+            source = next((e for e in drafts if e.how != "outlet" and e.cand.sentence.index > d.cand.sentence.index
+                           and (e.cand.count.value, e.cand.count.low, e.cand.count.high) == (c.value, c.low, c.high)
+                           and e.cand.category == d.cand.category), None)
+            if source is None:
+                continue
+            d.att, d.how = source.att, "headline"
+            d.subject_party, d.side_how = source.subject_party, source.side_how
+            d.time = source.time or d.time
+            d.modality = self._modality(d)
 
     def _attribute(self, cand: Candidate, i: int, infos: list[_SentenceInfo],
                    outlet: Attribution) -> tuple[Attribution, str]:
