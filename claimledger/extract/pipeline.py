@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Callable, Iterable, Iterator
 
@@ -29,6 +29,9 @@ from .subjects import find_actor, resolve_subject_party
 
 # A clause raising a running total after a count: ", bringing the toll to", "raising the total to"
 _TOTAL_CLAUSE = re.compile(r"\b(?:bringing|brings|brought|raising|raises|pushing|pushes|taking\s+(?:the|its|their))\b", re.I)
+# A wire dateline opening a paragraph: "KYIV, March 4 (Reuters) -", "MOSCOW (Sputnik) -", "GAZA CITY, Nov 13 (RHC)--"
+_DATELINE = re.compile(r"(?m)^[ \t]*[A-Z][A-Za-z'’.-]*(?:[ \t]+[A-Z][A-Za-z'’.-]*){0,3}(?:,[^()\n]{1,40})?[ \t]*"
+                       r"\([^()\n]{1,40}\)[ \t]*(?:[-–—]{1,2}|:)")
 log = logging.getLogger(__name__)
 _LOSSES = {"killed", "wounded", "casualties", "captured", "missing", "equipment_destroyed",
            "aircraft_downed", "buildings_destroyed"}
@@ -121,6 +124,9 @@ class Extractor:
         quotes = quote_spans(text)
         infos: list[_SentenceInfo] = []
         history = Discourse(self.registry, sides)
+        filed = _DATELINE.search(text, 0, 400)
+        if filed:  # "MOSCOW (Sputnik) -": where the report was filed, not where anything happened
+            mentions = [m for m in mentions if not (filed.start() <= m.start < filed.end())]
         for s in split_sentences(text):
             local = [_shift(m, -s.start) for m in mentions if s.start <= m.start < s.end]
             q = [(max(a, s.start) - s.start, min(b, s.end) - s.start) for a, b in quotes if a < s.end and b > s.start]
@@ -151,8 +157,23 @@ class Extractor:
                 if att.ident not in contexts and att is not outlet:
                     contexts[att.ident] = d
                 drafts.append(d)
+                denial = self._denial_of(d, info)
+                if denial is not None:
+                    drafts.append(denial)
         self._headlines_take_their_source(drafts)
         return drafts
+
+    def _denial_of(self, d: _Draft, info: _SentenceInfo) -> _Draft | None:
+        """ "Hezbollah refuted Israel's claim that it had killed 50": Israel's claim, and Hezbollah's
+        denial of the same figure (a claim of its own, modality denied)."""
+        pos = d.cand.count.start
+        denier = next((a for a in reversed(info.attributions) if a.modality == "denied" and a.verb_end <= pos
+                       and a.ident != d.att.ident and a.party != d.att.party), None)
+        if denier is None or d.att.modality == "denied":
+            return None
+        twin = _Draft(replace(d.cand), denier, "denial", d.subject_party, d.side_how, d.time, d.place_name,
+                      d.lat, d.lon, "denied", None, list(d.notes))
+        return twin
 
     def _headlines_take_their_source(self, drafts: list[_Draft]) -> None:
         """A headline or lead figure in the outlet's voice is the claim the body attributes: "RSF
@@ -454,7 +475,6 @@ def _shift(m: Mention, delta: int) -> Mention:
 
 
 def _replace(c: Claim, **kw: object) -> Claim:
-    from dataclasses import replace
     return replace(c, **kw)  # type: ignore[arg-type]
 
 
