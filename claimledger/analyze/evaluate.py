@@ -80,6 +80,8 @@ class Report:
     missed: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     spurious: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     wrong_attrs: list[tuple[str, str, dict[str, Any], dict[str, Any]]] = field(default_factory=list)
+    #: (confidence, strictly matched) of every scored predicted claim, for calibration
+    confidences: list[tuple[float, bool]] = field(default_factory=list)
 
     def add(self, doc: str, gold: list[dict[str, Any]], pred: list[dict[str, Any]]) -> None:
         g, p = scored(gold), scored(pred)
@@ -102,6 +104,7 @@ class Report:
                 if not ok:
                     self.wrong_attrs.append((doc, a, g[gi], p[pi]))
         matched_g, matched_p = {gi for gi, _ in pairs}, {pi for _, pi in pairs}
+        self.confidences += [(float(c.get("confidence") or 0.0), i in matched_p) for i, c in enumerate(p)]
         self.missed += [(doc, c) for i, c in enumerate(g) if i not in matched_g]
         self.spurious += [(doc, c) for i, c in enumerate(p) if i not in matched_p]
 
@@ -118,6 +121,24 @@ class Report:
                              if self.attrs[a + "_n"] else None for a in ATTRIBUTES}
         out["per_doc"] = self.per_doc
         return out
+
+
+def reliability(pairs: list[tuple[float, bool]], bins: int = 5) -> tuple[list[dict[str, Any]], float]:
+    """A reliability table (confidence bins: claims, mean confidence, share right) and the
+    expected calibration error (the claim-weighted mean gap between confidence and share right)."""
+    rows = []
+    ece = 0.0
+    for b in range(bins):
+        lo, hi = b / bins, (b + 1) / bins
+        inside = [(c, ok) for c, ok in pairs if lo <= c < hi or (b == bins - 1 and c == 1.0)]
+        if not inside:
+            continue
+        conf = sum(c for c, _ in inside) / len(inside)
+        right = sum(ok for _, ok in inside) / len(inside)
+        rows.append({"bin": f"{lo:.1f}-{hi:.1f}", "claims": len(inside), "confidence": round(conf, 3),
+                     "right": round(right, 3)})
+        ece += len(inside) / len(pairs) * abs(conf - right)
+    return rows, round(ece, 3)
 
 
 def load_gold(path: Path) -> dict[str, Any]:

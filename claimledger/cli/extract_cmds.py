@@ -68,10 +68,12 @@ def extract(paths: tuple[str, ...], fmt: str, published: str | None, outlet: str
 @click.option("--predictions", type=click.Path(file_okay=False), help="Also write NAME.json predictions here.")
 @click.option("--split", "splits", multiple=True, type=click.Choice(("train", "dev", "blind")),
               help="Only the documents of this split of the real corpus (repeatable; default: all).")
+@click.option("--calibration", is_flag=True, help="Also print a reliability table of the claims' confidence.")
 @click.option("--model", "model_path", help="A decision model file, or 'none' for the rules alone (default: the shipped one).")
 @registry_option
 def evaluate(gold_dir: str, texts_dir: str, as_json: bool, misses: bool, predictions: str | None,
-             splits: tuple[str, ...], model_path: str | None, registry_files: tuple[str, ...]) -> None:
+             splits: tuple[str, ...], calibration: bool, model_path: str | None,
+             registry_files: tuple[str, ...]) -> None:
     """Score extraction against gold annotations: strict and lenient P/R/F1, attribute accuracy."""
     from ..analyze.evaluate import Report, gold_files, load_gold
     from ..extract.learn.corpus import split_of
@@ -106,6 +108,17 @@ def evaluate(gold_dir: str, texts_dir: str, as_json: bool, misses: bool, predict
     except ClaimLedgerError as exc:
         raise click.ClickException(str(exc)) from exc
     _print_report(report, as_json=as_json, misses=misses)
+    if calibration:
+        _print_calibration(report)
+
+
+def _print_calibration(report: Any) -> None:
+    from ..analyze.evaluate import reliability
+    rows, ece = reliability(report.confidences)
+    click.echo("confidence  claims  mean conf  share right (strict)")
+    for r in rows:
+        click.echo(f"{r['bin']:>10}  {r['claims']:>6}  {r['confidence']:>9.3f}  {r['right']:>11.3f}")
+    click.echo(f"expected calibration error: {ece:.3f}")
 
 
 def _text_for(texts: Path, name: str) -> str | None:

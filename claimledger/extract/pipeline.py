@@ -115,7 +115,7 @@ class Extractor:
                 d.subject_party, d.side_how = best, "model"
                 d.modality = self._modality(d)
                 base = draft_features(d, info, self.registry.kind_of)
-            d.confidence = round(model.keep.probability(base), 3)
+            d.confidence = round(model.confidence(base), 3)
             if d.confidence < model.threshold and d.cand.count.value is not None:
                 d.cand.category = None
 

@@ -119,13 +119,27 @@ def collect(extractor: Any, examples: Iterable[Example], read: Any, side: Linear
 
 
 def train(extractor: Any, examples: list[Example], read: Any, *, c: float = 0.5,
-          threshold: float = 0.5, version: str = "") -> DecisionModel:
-    """Fit the side model, then the keep model on drafts whose side the side model chose."""
+          threshold: float = 0.5, version: str = "", held_out: list[Example] = ()) -> DecisionModel:  # type: ignore[assignment]
+    """Fit the side model, then the keep model on drafts whose side the side model chose; the
+    confidence is calibrated on ``held_out`` articles (none: the keep model's own probability)."""
     first = collect(extractor, examples, read)
     side = _fit(first.side_rows, c)
     second = collect(extractor, examples, read, side)
     keep = _fit(second.keep_rows, c)
-    return DecisionModel(version or f"{len(examples)} documents", keep, side, threshold)
+    calibration = _platt(keep, collect(extractor, held_out, read, side).keep_rows) if held_out else (1.0, 0.0)
+    return DecisionModel(version or f"{len(examples)} documents", keep, side, threshold, calibration)
+
+
+def _platt(keep: Linear, rows: list[tuple[Features, int]]) -> tuple[float, float]:
+    """(a, b) of sigmoid(a * score + b) fitted to held-out labels."""
+    from sklearn.linear_model import LogisticRegression
+
+    labels = [y for _, y in rows]
+    if len(set(labels)) < 2:
+        return (1.0, 0.0)
+    lr = LogisticRegression(C=1.0, solver="lbfgs", max_iter=1000)
+    lr.fit([[keep.score(f)] for f, _ in rows], labels)
+    return (round(float(lr.coef_[0][0]), 5), round(float(lr.intercept_[0]), 5))
 
 
 def to_json(model: DecisionModel, *, trained_on: list[str], notes: dict[str, Any] | None = None) -> str:
@@ -134,6 +148,7 @@ def to_json(model: DecisionModel, *, trained_on: list[str], notes: dict[str, Any
         "format": FORMAT,
         "version": model.version,
         "threshold": model.threshold,
+        "calibration": list(model.calibration),
         "trained_on": sorted(trained_on),
         "keep": {"intercept": model.keep.intercept, "weights": dict(sorted(model.keep.weights.items()))},
         "side": {"intercept": model.side.intercept, "weights": dict(sorted(model.side.weights.items()))},
