@@ -40,7 +40,8 @@ _RUNNING_TOTAL = re.compile(
     r"more\s+than\s+|at\s+least\s+)?$", re.I)
 _ASIDE = re.compile(r"(?:\s+(?:from|in|of|near|at|on|across|inside)\s+[^,;.]{1,50}?(?=,|\s+(?:were|was|have|has|had)\b))?"
                     r"(?:\s*,\s*(?:including|among\s+them|of\s+whom|most\s+of\s+them|mostly|many\s+of\s+them|"
-                    r"from|in|near|according\s+to)\b[^,;.]{0,80},)?", re.I)
+                    r"from|in|near|according\s+to|(?:the\s+)?(?:vast\s+)?(?:majority|most|many|some|all|half)\s+of\s+"
+                    r"(?:them|whom))\b[^,;.]{0,80},)?", re.I)
 _FOLLOWERS = re.compile(
     r"^(?:yesterday|today|tonight|overnight|earlier|last|more|others|alone|so|altogether|also|had|have|has|"
     r"were|was|are|is|died|fled|remain|remained|still|later|then|now|of|out|in|on|at|during|since|across|"
@@ -60,7 +61,13 @@ _BREAKDOWN_BEFORE = re.compile(
     r"\bamong\s+(?:them|those|whom)|\bincluding|\bincludes|\bincluded)\s*,?\s*$",
     re.I)
 _ELLIPSIS_BEFORE = re.compile(r"\b(?:another|a\s+further|an\s+additional|the\s+other|while|whereas|and)\s*$", re.I)
+_DEATH_TOLL = re.compile(r"\b(?:death|fatality|casualty\s+death)\s+(?:toll|tally|count)\b", re.I)
+_AUXILIARY = re.compile(r"^(?:were|was|are|is|been|being|have\s+been|has\s+been|had\s+been)\s+", re.I)
 _PERSON_TRIGGERS = {"killed", "wounded", "casualties", "captured", "missing", "arrested", "displaced"}
+
+
+def _kept(c: "Candidate") -> bool:
+    return bool(c.category or c.breakdown in ("of_them", "total", "including") or c.elliptic)
 
 
 @dataclass
@@ -112,7 +119,8 @@ class CandidateFinder:
         text = sentence.text
         if not self.prefilter.search(text):
             return []
-        out: list[Candidate] = []
+        out: list[Candidate] = []  # the candidates kept so far (a list continues the last of them)
+        seen: list[Candidate] = []
         self._previous_ends = []
         self._previous_nouns: list[bool] = []
         for count in self.counts.find(text):
@@ -129,9 +137,24 @@ class CandidateFinder:
             self._categorize(cand)
             self._previous_ends[-1] = cand.subject_span[1] or cand.count.end
             self._previous_nouns.append(bool(cand.noun_classes))
-            if cand.category or cand.breakdown in ("of_them", "total", "including") or cand.elliptic:
+            seen.append(cand)
+            if _kept(cand):
                 out.append(cand)
-        return out
+        self._share_right_triggers(seen)
+        return [c for c in seen if _kept(c)]
+
+    def _share_right_triggers(self, cands: list[Candidate]) -> None:
+        """ "Six police officers and five members of the group also died": counts joined by "and"
+        share the verb after the last of them."""
+        for first, second in zip(reversed(cands[:-1]), reversed(cands[1:])):
+            if first.category or not first.noun_classes or not second.trigger or not second.passive:
+                continue
+            glue = first.sentence.text[first.subject_span[1] or first.count.end:second.count.start]
+            if not re.fullmatch(r"\s*(?:,|,?\s*and|,?\s*as\s+well\s+as)\s*", glue):
+                continue
+            first.trigger, first.trigger_classes, first.passive = second.trigger, set(second.trigger_classes), True
+            first.trigger_span = second.trigger_span
+            first.category = self.lex.category_for(first.noun_classes, first.trigger_classes)
 
     # -- the counted noun ------------------------------------------------------------------
     def _attach_noun(self, c: Candidate) -> None:
@@ -227,6 +250,9 @@ class CandidateFinder:
     def _set_trigger(self, c: Candidate, word: str, span: tuple[int, int], passive: bool) -> None:
         c.trigger, c.trigger_span, c.passive = word, span, passive
         c.trigger_classes = set(self.lex.trigger_class.get(normalize(word), set()))
+        bare = _AUXILIARY.sub("", word)  # "were seized" means what "seized" means
+        if bare != word:
+            c.trigger_classes |= self.lex.trigger_class.get(normalize(bare), set())
 
     def _implicit(self, c: Candidate) -> set[str]:
         return {"person"} if not c.subject and c.trigger_classes & _PERSON_TRIGGERS else set()
@@ -335,6 +361,10 @@ class CandidateFinder:
         text = c.sentence.text
         lo = max(0, c.count.start - 140)
         of = re.search(r"\b(?:number|total|toll|tally|count)\s+of\s+", text[lo:c.count.start], re.I)
+        if not of and _DEATH_TOLL.search(text[lo:c.count.start]):
+            c.category, c.subject, c.noun_classes = "killed", "people", {"person"}  # "the death toll has reached 2,574"
+            c.implicit_subject = True
+            return
         if not of:
             return  # "its toll since the start of the ground operation to 229": the claim before says what
         nouns = [n for n in self.noun_re.finditer(text, lo + of.end(), c.count.start)
