@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/extract_speed.py [--repeat 2] [--limit N] [--out bench/results/extract.json]
 
-Corpus: the project's annotated articles and examples, the shared seeds and the shared Telegram
+Corpus: the project's annotated articles, the real reports of tests/data/real and the examples, the shared seeds and the shared Telegram
 posts (../shared, when present), repeated ``--repeat`` times. Each contender runs in its own
 fresh process (so peak memory is its own): claimledger's ``extract_documents`` and spaCy's full
 ``en_core_web_sm`` pipeline (``nlp.pipe``, batch 32), the least any parse-everything extractor
@@ -27,7 +27,7 @@ def load_corpus(repeat: int, limit: int | None) -> list[tuple[str, str | None]]:
     """(text, published) pairs."""
     from claimledger.ingest import iter_documents
 
-    paths = [ROOT / "tests" / "data" / "articles", ROOT / "examples" / "reports"]
+    paths = [ROOT / "tests" / "data" / "articles", ROOT / "tests" / "data" / "real" / "docs", ROOT / "examples" / "reports"]
     if (SHARED / "seeds").is_dir():
         paths.append(SHARED / "seeds")
     docs = [(d.text, d.published) for d in iter_documents([str(p) for p in paths], on_error=lambda e: None)]
