@@ -57,6 +57,7 @@ class Attribution:
 
 
 _PRONOUNS = {"it", "they", "he", "she"}
+_FREE_RELATIVE = re.compile(r"\bwhat\s+(?:[\w'’-]+\s+){1,3}$", re.I)
 
 
 class AttributionFinder:
@@ -85,6 +86,8 @@ class AttributionFinder:
         for m in self.lex.reporting_re.finditer(text):
             if any(s <= m.start() < e for s, e in blocked) or any(s < m.start() < e for s, e in quotes):
                 continue
+            if _FREE_RELATIVE.search(text[max(0, m.start() - 40):m.start()]):
+                continue  # "strikes on what it claims are Hezbollah targets": names a thing, reports no figure
             if _DETERMINER_BEFORE.search(text[max(0, m.start() - 20):m.start()]) and \
                     normalize(m.group(0)) in _NOUN_VERBS:
                 continue  # "the report said": the noun is the anaphor, "said" is the verb
