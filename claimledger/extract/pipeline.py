@@ -17,7 +17,7 @@ from ..models import Claim, Document, Evidence, ExtractionResult
 from .attribution import Attribution, AttributionFinder, Discourse
 from .claims import Candidate, CandidateFinder
 from .context import DocumentContext, disambiguate
-from .learn.features import draft_features, side_features, side_options
+from .learn.features import claimant_features, draft_features, side_features, side_options
 from .learn.model import DecisionModel, load_model
 from .lexicon import Lexicon, default_lexicon
 from .merge import link_breakdowns, merge_duplicates
@@ -86,7 +86,7 @@ class Extractor:
         """All claims of ``doc``, in order of first evidence."""
         drafts, infos, ctx = self.drafts(doc)
         if self.model is not None:
-            self._decide(self.model, drafts, infos, ctx)
+            self._decide(self.model, drafts, infos, ctx, doc)
         return self._finish(drafts, doc)
 
     def drafts(self, doc: Document) -> tuple[list[_Draft], list[_SentenceInfo], DocumentContext]:
@@ -100,14 +100,17 @@ class Extractor:
 
     # -- the learned decision layer -------------------------------------------------------------
     def _decide(self, model: DecisionModel, drafts: list[_Draft], infos: list[_SentenceInfo],
-                ctx: DocumentContext) -> None:
+                ctx: DocumentContext, doc: Document) -> None:
         """The model picks whose losses each candidate counts, then keeps or drops it; its
         probability becomes the claim's confidence. Vague counts are kept (nothing scores them)."""
         by_index = {info.sentence.index: info for info in infos}
+        outlet = self._heading_attribution(infos) or self._outlet_attribution(doc)
         for d in drafts:
             if not d.cand.category:
                 continue
             info = by_index[d.cand.sentence.index]
+            if model.claimant.weights:
+                self._choose_claimant(model, d, info, infos, outlet)
             base = draft_features(d, info, self.registry.kind_of)
             best = max(side_options(d, info, ctx, self.registry),
                        key=lambda o: model.side.score(side_features(d, info, ctx, o, base)))
@@ -174,6 +177,33 @@ class Extractor:
         twin = _Draft(replace(d.cand), denier, "denial", d.subject_party, d.side_how, d.time, d.place_name,
                       d.lat, d.lon, "denied", None, list(d.notes))
         return twin
+
+    @staticmethod
+    def speakers(d: _Draft, info: _SentenceInfo, infos: list[_SentenceInfo],
+                 outlet: Attribution) -> list[tuple[Attribution, str]]:
+        """Who may be claiming a draft: the rules' choice, the sentence's speakers, the paragraph's
+        last speaker and the outlet, each with where it was found."""
+        out = [(d.att, "rule"), *((a, "sentence") for a in info.attributions)]
+        i = infos.index(info)
+        for prev in reversed(infos[:i]):
+            if prev.sentence.paragraph != info.sentence.paragraph:
+                break
+            if prev.attributions:
+                out.append((prev.attributions[-1], "paragraph"))
+                break
+        out.append((outlet, "outlet"))
+        seen: set[str] = set()
+        return [(a, o) for a, o in out if not (a.ident in seen or seen.add(a.ident))]  # type: ignore[func-returns-value]
+
+    def _choose_claimant(self, model: DecisionModel, d: _Draft, info: _SentenceInfo,
+                         infos: list[_SentenceInfo], outlet: Attribution) -> None:
+        actor = find_actor(d.cand, info.mentions, [], self.belligerents, self._names_a_thing)
+        options = self.speakers(d, info, infos, outlet)
+        best, origin = max(options, key=lambda o: model.claimant.score(
+            claimant_features(d, info, o[0], o[1], self.registry.kind_of, actor.party if actor else None)))
+        if best.ident != d.att.ident:
+            d.att, d.how = best, "model" if origin != "outlet" else "outlet"
+            d.modality = self._modality(d)
 
     def _headlines_take_their_source(self, drafts: list[_Draft]) -> None:
         """A headline or lead figure in the outlet's voice is the claim the body attributes: "RSF

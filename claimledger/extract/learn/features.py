@@ -136,3 +136,29 @@ def side_features(d: "_Draft", info: "_SentenceInfo", ctx: "DocumentContext", op
 def period_features(d: "_Draft", base: Features) -> Features:
     """The draft's features for deciding the period kind (the rules' kind is one of them)."""
     return base
+
+
+def claimant_features(d: "_Draft", info: "_SentenceInfo", option: Any, origin: str, kind_of: Any,
+                      actor_party: str | None) -> Features:
+    """One candidate speaker for a draft: where it was found and what it is, never who."""
+    c = d.cand
+    rel = "rule" if option.ident == d.att.ident else origin
+    f: Features = {"bias": 1.0, f"opt={rel}": 1.0}
+    f[f"opt={rel}&how={d.how}"] = 1.0
+    f[f"opt={rel}&role={option.role}"] = 1.0
+    f[f"opt={rel}&kind={kind_of(option.party)}"] = 1.0
+    f[f"opt={rel}&explicit={option.explicit}"] = 1.0
+    if origin == "sentence":
+        f[f"opt={rel}&verb_{'before' if option.verb_end <= c.count.start else 'after'}"] = 1.0
+    if option.party == d.subject_party:
+        f[f"opt={rel}&own_losses"] = 1.0
+        f[f"opt={rel}&own_losses&cat={c.category}"] = 1.0
+    if actor_party and option.party == actor_party:
+        f[f"opt={rel}&is_actor"] = 1.0
+    if any(a <= c.count.start < b for a, b in info.quotes):
+        f[f"opt={rel}&in_quote"] = 1.0
+    if not info.attributions:
+        f[f"opt={rel}&no_reporting_verb"] = 1.0
+    if option.heading:
+        f[f"opt={rel}&heading"] = 1.0
+    return f

@@ -41,7 +41,7 @@ class Linear:
 
 @dataclass(frozen=True, slots=True)
 class DecisionModel:
-    """Keep or drop a candidate (``keep``), and whose losses it counts (``side``).
+    """Who claims a candidate (``claimant``), whose losses it counts (``side``), keep or drop (``keep``).
 
     ``calibration`` (a, b) maps the keep model's score z to the claim's confidence,
     sigmoid(a * z + b), fitted on held-out articles (Platt scaling) so that a confidence of 0.7
@@ -53,6 +53,7 @@ class DecisionModel:
     side: Linear
     threshold: float
     calibration: tuple[float, float] = (1.0, 0.0)
+    claimant: Linear = Linear({}, 0.0)  # who speaks: the rules' choice unless the model prefers another
 
     def confidence(self, features: Mapping[str, float]) -> float:
         a, b = self.calibration
@@ -64,8 +65,9 @@ class DecisionModel:
         if data.get("format") != FORMAT:
             raise RegistryError(f"decision model format {data.get('format')!r}, expected {FORMAT}")
         a, b = data.get("calibration", (1.0, 0.0))
+        claimant = Linear.from_dict(data["claimant"]) if "claimant" in data else Linear({}, 0.0)
         return cls(str(data["version"]), Linear.from_dict(data["keep"]), Linear.from_dict(data["side"]),
-                   float(data["threshold"]), (float(a), float(b)))
+                   float(data["threshold"]), (float(a), float(b)), claimant)
 
 
 def load_model(path: str | Path | None = None) -> DecisionModel | None:

@@ -2,8 +2,9 @@
 
 Each article is read as a user's file would be, the rules propose their drafts, and each draft is
 labelled from the gold file: the gold claim with the same number whose evidence is the draft's
-sentence. The side model learns which option is the gold ``subject_party``; the keep model, run
-after the side model, learns whether the draft (category and side settled) is a gold claim.
+sentence. The claimant model learns which candidate speaker has the gold ``claimant_party``; the
+side model, run after it, which option is the gold ``subject_party``; the keep model, run after
+both, whether the draft (speaker, category and side settled) is a gold claim.
 Logistic regressions with a fixed solver and seed: the same corpus gives the same file.
 """
 from __future__ import annotations
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
-from .features import Features, draft_features, side_features, side_options
+from .features import Features, claimant_features, draft_features, side_features, side_options
 from .model import FORMAT, DecisionModel, Linear
 
 _SPACE = re.compile(r"\s+")
@@ -83,16 +84,21 @@ def _fit(rows: list[tuple[Features, int]], c: float) -> Linear:
 class Collected:
     side_rows: list[tuple[Features, int]]
     keep_rows: list[tuple[Features, int]]
+    claimant_rows: list[tuple[Features, int]]
 
 
-def collect(extractor: Any, examples: Iterable[Example], read: Any, side: Linear | None = None) -> Collected:
-    """Labelled rows of every draft of every example (``side``: apply that side model first)."""
-    out = Collected([], [])
+def collect(extractor: Any, examples: Iterable[Example], read: Any, side: Linear | None = None,
+            claimant: Linear | None = None) -> Collected:
+    """Labelled rows of every draft of every example (``side``, ``claimant``: apply those models first)."""
+    from ..subjects import find_actor
+
+    out = Collected([], [], [])
     kind_of = extractor.registry.kind_of
     for ex in examples:
         for doc in read(ex.path):
             drafts, infos, ctx = extractor.drafts(doc)
             by_index = {i.sentence.index: i for i in infos}
+            outlet = extractor._heading_attribution(infos) or extractor._outlet_attribution(doc)
             for d in drafts:
                 if not d.cand.category or d.cand.count.value is None and d.cand.count.qualifier != "range":
                     continue
@@ -100,6 +106,19 @@ def collect(extractor: Any, examples: Iterable[Example], read: Any, side: Linear
                 c = d.cand.count
                 golds = gold_for(info.sentence.text, _number({"value": c.value, "qualifier": c.qualifier,
                                                              "low": c.low, "high": c.high}), ex.gold)
+                actor = find_actor(d.cand, info.mentions, [], extractor.belligerents, extractor._names_a_thing)
+                speakers = extractor.speakers(d, info, infos, outlet)
+                said_by = {_fold(g.get("claimant_party")) for g in golds}
+                rows = [(claimant_features(d, info, a, o, kind_of, actor.party if actor else None),
+                         int(_fold(a.party) in said_by)) for a, o in speakers]
+                if golds and len(speakers) > 1 and any(y for _, y in rows) and not all(y for _, y in rows):
+                    out.claimant_rows += rows
+                if claimant is not None:
+                    best, origin = max(speakers, key=lambda o: claimant.score(
+                        claimant_features(d, info, o[0], o[1], kind_of, actor.party if actor else None)))
+                    if best.ident != d.att.ident:
+                        d.att, d.how = best, "model" if origin != "outlet" else "outlet"
+                        d.modality = extractor._modality(d)
                 base = draft_features(d, info, kind_of)
                 options = side_options(d, info, ctx, extractor.registry)
                 sides = {_fold(g.get("subject_party")) for g in golds}
@@ -122,12 +141,14 @@ def train(extractor: Any, examples: list[Example], read: Any, *, c: float = 0.5,
           threshold: float = 0.5, version: str = "", held_out: list[Example] = ()) -> DecisionModel:  # type: ignore[assignment]
     """Fit the side model, then the keep model on drafts whose side the side model chose; the
     confidence is calibrated on ``held_out`` articles (none: the keep model's own probability)."""
-    first = collect(extractor, examples, read)
+    claimant = _fit(collect(extractor, examples, read).claimant_rows, c)
+    first = collect(extractor, examples, read, claimant=claimant)
     side = _fit(first.side_rows, c)
-    second = collect(extractor, examples, read, side)
+    second = collect(extractor, examples, read, side, claimant)
     keep = _fit(second.keep_rows, c)
-    calibration = _platt(keep, collect(extractor, held_out, read, side).keep_rows) if held_out else (1.0, 0.0)
-    return DecisionModel(version or f"{len(examples)} documents", keep, side, threshold, calibration)
+    calibration = (_platt(keep, collect(extractor, held_out, read, side, claimant).keep_rows)
+                   if held_out else (1.0, 0.0))
+    return DecisionModel(version or f"{len(examples)} documents", keep, side, threshold, calibration, claimant)
 
 
 def _platt(keep: Linear, rows: list[tuple[Features, int]]) -> tuple[float, float]:
@@ -152,6 +173,7 @@ def to_json(model: DecisionModel, *, trained_on: list[str], notes: dict[str, Any
         "trained_on": sorted(trained_on),
         "keep": {"intercept": model.keep.intercept, "weights": dict(sorted(model.keep.weights.items()))},
         "side": {"intercept": model.side.intercept, "weights": dict(sorted(model.side.weights.items()))},
+        "claimant": {"intercept": model.claimant.intercept, "weights": dict(sorted(model.claimant.weights.items()))},
         **({"notes": notes} if notes else {}),
     }
     return json.dumps(data, indent=0, sort_keys=True, ensure_ascii=False) + "\n"
