@@ -1,4 +1,4 @@
-"""``claimledger extract`` and ``claimledger evaluate``: extraction without a ledger."""
+"""``claimledger extract``, ``evaluate`` and ``agreement``: extraction and its scores, without a ledger."""
 from __future__ import annotations
 
 import csv
@@ -119,6 +119,32 @@ def _print_calibration(report: Any) -> None:
     for r in rows:
         click.echo(f"{r['bin']:>10}  {r['claims']:>6}  {r['confidence']:>9.3f}  {r['right']:>11.3f}")
     click.echo(f"expected calibration error: {ece:.3f}")
+
+
+@cli.command()
+@click.argument("first", type=click.Path(file_okay=False, exists=True))
+@click.argument("second", type=click.Path(file_okay=False, exists=True))
+@click.option("--json", "as_json", is_flag=True, help="Print the agreement as JSON.")
+@click.option("--misses/--no-misses", default=False, show_default=True, help="List the claims the annotators disagree on.")
+def agreement(first: str, second: str, as_json: bool, misses: bool) -> None:
+    """Agreement of two annotators: the documents both annotated, one as reference, scored as evaluate scores.
+
+    F1 is symmetric, so either annotator may be FIRST; attribute agreement is on the claims both found.
+    """
+    from ..analyze.evaluate import Report, gold_files, load_gold
+
+    report = Report()
+    try:
+        theirs = dict(gold_files(Path(second)))
+        for name, path in gold_files(Path(first)):
+            if name in theirs:
+                report.add(name, load_gold(path)["claims"], load_gold(theirs[name])["claims"])
+    except ClaimLedgerError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if not report.per_doc:
+        raise click.ClickException(f"no document is annotated in both {first} and {second}")
+    click.echo(f"{len(report.per_doc)} documents annotated twice")
+    _print_report(report, as_json=as_json, misses=misses)
 
 
 def _text_for(texts: Path, name: str) -> str | None:
