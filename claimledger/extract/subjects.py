@@ -26,6 +26,8 @@ _LOSSES_OF = re.compile(r"\blosses\s+(?:of|for|among)\s+(?:the\s+)?$", re.I)
 _GENERIC = {"people", "persons", "person", "individuals", "lives", "victims", "bodies", "others", "residents",
             "inhabitants", "citizens", "men", "dead", "killed", "wounded", "injured", "casualties",
             "fatalities", "deaths", "injuries", "nationals", "families", "relatives", "martyrs", "martyr"}
+_REGULARS = {"soldiers", "soldier", "troops", "servicemen", "serviceman", "service members", "servicemembers",
+             "policemen", "policeman", "gendarmes", "conscripts", "reservists"}  # a state's forces, not a group's
 _ENEMY_SIDE_CATEGORIES = {"aircraft_downed", "materiel_seized", "equipment_destroyed"}
 _TOLL_KEEPERS = {"health", "government"}
 _FIRST_PERSON = re.compile(r"\b(?:we|our|us|its|their|his)\b", re.I)
@@ -135,7 +137,21 @@ def resolve_subject_party(c: Candidate, *, mentions: list[Mention], claimant_par
         return Side("unknown", "building")
     if acknowledging and own and c.category not in _ENEMY_SIDE_CATEGORIES:
         return Side(own, "acknowledged loss")  # "the military announced the deaths of two reservists"
-    return _by_enemy(c, mentions, own, actor_party, ctx)
+    side = _by_enemy(c, mentions, own, actor_party, ctx)
+    if side.party == "unknown" and noun in _REGULARS:
+        state = _the_state_at_war(ctx)
+        if state:
+            return Side(state, "regular forces of the state at war")
+    return side
+
+
+def _the_state_at_war(ctx: DocumentContext) -> str | None:
+    """ "16 soldiers were killed" in a report on a state fighting a non-state group: the state's."""
+    war = ctx.conflict_for()
+    if war is None:
+        return None
+    states = [p for p in war.sides if ctx.registry.parties.get(p, {}).get("state")]
+    return states[0] if len(states) == 1 else None
 
 
 def _people_in(c: Candidate, mentions: list[Mention]) -> str | None:

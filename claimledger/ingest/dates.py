@@ -589,7 +589,7 @@ def default_war_starts(path: str | Path | None = None) -> list[tuple[tuple[str, 
 
     registry = Path(path) if path else Path(__file__).parent.parent / "extract/data/parties.yaml"
     try:
-        data = yaml.safe_load(registry.read_text(encoding="utf-8"))
+        data = yaml.load(registry.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except (OSError, UnicodeDecodeError, yaml.YAMLError):
         return []
     conflicts = data.get("conflicts") if isinstance(data, dict) else None
