@@ -70,43 +70,82 @@ def test_the_split_is_a_fixed_function_of_the_name() -> None:
     assert 0.22 < shares["blind"] / 10_000 < 0.28 and 0.12 < shares["dev"] / 10_000 < 0.18
 
 
-def _swapper(pairs: list[list[str]]):
-    table = {a: b for a, b in pairs} | {b: a for a, b in pairs}
-    pattern = re.compile(r"\b(" + "|".join(sorted(map(re.escape, table), key=len, reverse=True)) + r")\b")
-    return lambda text: pattern.sub(lambda m: table[m.group(1)], text) if text else text
+# A counterpart for every organ or spokesman of the other side, by role ("Yuriy Ihnat" of the
+# Ukrainian Air Force becomes "Russian army"): the swapped text names no person of either side.
+ROLE_WORD = {"military": "army", "government": "government", "health": "health ministry", "analyst": "intelligence",
+             "armed_group": "military wing", "media": "media", "officials": "officials"}
+
+
+def _counterpart(m, other: dict, registry) -> str | None:
+    entry = registry.parties[other["party"]]
+    if m.kind == "party":
+        plural = m.text.endswith("s") and " " not in m.text.strip()
+        names = [n for n in entry["names"] if " " not in n and n.endswith("s") == plural]
+        return names[0] if names else entry["names"][0]
+    if m.kind == "demonym":
+        return entry["demonyms"][0]
+    if m.kind == "organ":
+        return f"{entry['demonyms'][0]} {ROLE_WORD.get(m.role, 'government')}"
+    return None
+
+
+def mirror(text: str, registry, a: str, b: str, capitals: dict[str, str]) -> str:
+    """``text`` with every name, adjective, organ and spokesman of side a put for side b and back."""
+    sides = {a: {"party": b}, b: {"party": a}}
+    out, last = [], 0
+    for m in registry.mentions(text):
+        if m.party not in sides:
+            continue
+        new = capitals.get(m.text) if m.kind == "place" else _counterpart(m, sides[m.party], registry)
+        if new is None:
+            continue
+        out += [text[last:m.start], new]
+        last = m.end
+    return "".join(out) + text[last:]
+
+
+def _mirrored_ground(a: str, b: str, capitals: dict[str, str]):
+    """The shipped registry with the ground of a and b exchanged (a town of a is b's), so that a
+    swapped report keeps its geography and only the sides change. Capitals keep their owner:
+    the text exchanges them."""
+    from claimledger.extract.registry import Place, load_registry
+    reg = load_registry()
+    flip = {a: b, b: a}
+    moved = {id(p): p if p.name in capitals else Place(p.name, p.level, p.lat, p.lon, flip.get(p.party, p.party))
+             for p in reg.places.values()}
+    reg.places = {k: moved[id(p)] for k, p in reg.places.items()}
+    reg.place_aliases = [(alias, moved.get(id(p), p)) for alias, p in reg.place_aliases]
+    reg._trie = {}
+    return reg
 
 
 def _symmetry(corpus: list, ex: Extractor) -> tuple[int, int]:
     agree = total = 0
     for sw in yaml.safe_load((REAL / "swaps.yaml").read_text("utf-8")):
-        swap = _swapper(sw["pairs"])
-        a, b = sw["pairs"][0]
+        a, b = sw["parties"]
+        capitals = {x: y for x, y in sw.get("capitals", [])} | {y: x for x, y in sw.get("capitals", [])}
+        swapped = Extractor(_mirrored_ground(a, b, capitals))
         party = {a: b, b: a}
-        for art in (x for x in corpus if x.record["conflict"] == sw["conflict"]):
+        for art in (x for x in corpus if x.record["conflict"] in sw["conflicts"]):
             doc = _doc(art.doc_path, ex)
-            mirrored = replace(doc, text=swap(doc.text), title=swap(doc.title))
+            other = replace(doc, text=mirror(doc.text, ex.registry, a, b, capitals),
+                            title=mirror(doc.title, ex.registry, a, b, capitals) if doc.title else doc.title)
 
             def key(c, flip: bool):
                 side = (lambda p: party.get(p, p)) if flip else (lambda p: p)
                 return (c.category, c.value, c.low, c.high, side(c.subject_party), side(c.claimant_party))
 
             before = Counter(key(c, True) for c in ex.extract(doc))
-            after = Counter(key(c, False) for c in ex.extract(mirrored))
+            after = Counter(key(c, False) for c in swapped.extract(other))
             total += max(sum(before.values()), sum(after.values()))
             agree += sum((before & after).values())
     return agree, total
 
 
-def test_swapping_the_sides_inside_real_articles_swaps_the_claims(corpus: list, extractor: Extractor) -> None:
-    agree, total = _symmetry(corpus, extractor)
-    assert total >= 150
-    assert agree / total >= SYMMETRY_FLOOR, f"{agree}/{total}"
-
-
 # Regression floors: the figures measured when the model was shipped, less a margin (README and
 # docs/annotation.md give the figures themselves).
-SYMMETRY_FLOOR = 0.88
-FLOORS = {"train": 0.55, "dev": 0.42, "blind": 0.45}
+SYMMETRY_FLOOR = 0.95
+FLOORS = {"train": 0.60, "dev": 0.50}
 
 
 @pytest.mark.parametrize("split", sorted(FLOORS))
