@@ -29,6 +29,11 @@ _DATE = rf"(?:{_MON}\s+{_DAY}(?:\s*,?\s*{_YEAR})?|{_DAY}\s+(?:of\s+)?{_MON}(?:\s
 PATTERNS: list[tuple[str, re.Pattern[str]]] = [(name, re.compile(rx, re.I)) for name, rx in [
     ("since_date", rf"\bsince\s+(?:the\s+)?(?P<d>{_DATE}|{_MON}\s+{_YEAR}|{_YEAR}\b|{_MON}\b)"),
     ("since_event", r"\bsince\s+(?P<e>[^.;:,]{3,70}(?:,\s*(?:19|20)\d\d\b)?)"),
+    ("as_of", rf"\bas\s+of\s+(?:(?P<late>(?:late|the\s+end\s+of)\s+last\s+month)|(?P<d>{_DATE}))"),
+    ("between_full", rf"\bbetween\s+(?P<a>{_DATE})\s+(?:and|to|-|–)\s+(?P<b>{_DATE})"),
+    ("between_days", rf"\b(?:between|from)\s+(?:the\s+\w+\s+of\s+)?(?P<d1>{_DAY})\s*(?:and|to|-|–)\s*(?P<d2>{_DAY})\s+(?P<m>{_MON})(?:\s*,?\s*(?P<y>{_YEAR}))?"),
+    ("first_months", rf"\b(?:in|during|over)\s+the\s+first\s+(?P<n>{_N})\s+months\s+of\s+(?:(?P<y>{_YEAR})|this\s+year|the\s+year)"),
+    ("course_of", rf"\b(?:over|during|in)\s+the\s+course\s+of\s+(?P<n>{_N})\s+(?P<u>{_UNIT})\b"),
     ("between_dates", rf"\bbetween\s+(?P<m>{_MON})\s+(?P<d1>{_DAY})\s*(?:-|–|and|to)\s*(?:(?P<m2>{_MON})\s+)?(?P<d2>{_DAY})(?:\s*,?\s*(?P<y>{_YEAR}))?"),
     ("from_to_dates", rf"\bfrom\s+(?P<m>{_MON})\s+(?P<d1>{_DAY})\s+(?:to|until|through)\s+(?:(?P<m2>{_MON})\s+)?(?P<d2>{_DAY})(?:\s*,?\s*(?P<y>{_YEAR}))?"),
     ("same_period", r"\b(?:over|during|in|for|within)\s+the\s+same\s+(?:period|time|timeframe|time\s+frame|week|day|month|span)\b"),
@@ -125,6 +130,19 @@ def _resolve(name: str, m: re.Match[str], anchor: date | None, war_start: date |
         return _ref("same", None, None)
     if name == "the_week":
         return _ref("period", anchor - timedelta(days=7) if anchor else None, anchor)
+    if name == "as_of":  # "as of 5 December": a running total up to that day
+        end = _end_of_last_month(anchor) if g.get("late") else parse_day(g["d"], anchor)
+        return _ref("cumulative", war_start, end)
+    if name == "between_full":
+        d1, d2 = parse_day(g["a"], anchor), parse_day(g["b"], anchor)
+        return _ref("cumulative" if d1 is not None and d1 == war_start else "period", d1, d2)
+    if name == "between_days":
+        y = int(g["y"]) if g.get("y") else None
+        return _ref("period", _mkdate(y, g["m"], g["d1"], anchor), _mkdate(y, g["m"], g["d2"], anchor))
+    if name == "first_months":
+        return _first_months(g["n"], g.get("y"), anchor)
+    if name == "course_of":
+        return _past(g["n"], g["u"], anchor)
     if name in ("between_dates", "from_to_dates"):
         y = int(g["y"]) if g.get("y") else None
         d1 = _mkdate(y, g["m"], g["d1"], anchor)
@@ -177,6 +195,8 @@ def _past(n: str | None, unit: str, anchor: date | None) -> TimeRef:
         return _ref("period", None, anchor)  # "over the past weeks": the start is not given
     unit = unit.lower().rstrip("s")
     count = 1 if not n or n.strip().lower() in ("a", "an") else words_to_int(n.strip())
+    if unit == "hour" and count is not None and count > 24:  # "the past 72 hours": three days
+        unit, count = "day", -(-count // 24)
     if unit == "hour" or (unit == "day" and count == 1):
         return _ref("event", anchor, anchor)
     if count is None or not anchor:
@@ -188,6 +208,19 @@ def _past(n: str | None, unit: str, anchor: date | None) -> TimeRef:
     if unit == "month":
         return _ref("period", _months_back(anchor, count), anchor)
     return _ref("period", _months_back(anchor, 12 * count), anchor)
+
+
+def _end_of_last_month(anchor: date | None) -> date | None:
+    return anchor.replace(day=1) - timedelta(days=1) if anchor else None
+
+
+def _first_months(n: str, y: str | None, anchor: date | None) -> TimeRef:
+    """ "in the first six months of 2024": January 1 to the end of the n-th month."""
+    count = words_to_int(n) if not n.isdigit() else int(n)
+    year = int(y) if y else (anchor.year if anchor else None)
+    if year is None or not count or not 1 <= count <= 12:
+        return _ref("period", None, None)
+    return _ref("period", date(year, 1, 1), date(year, count, calendar.monthrange(year, count)[1]))
 
 
 def _months_back(d: date, n: int) -> date:
