@@ -118,6 +118,11 @@ class Extractor:
                 d.subject_party, d.side_how = best, "model"
                 d.modality = self._modality(d)
                 base = draft_features(d, info, self.registry.kind_of)
+            # the period kind of a figure the text gives no dated time expression for
+            kind = model.period_kind(base) if d.time is None or d.time.period_start is None else None
+            if kind is not None and kind != (d.time.kind if d.time else "event"):
+                self._set_period_kind(d, kind, ctx)
+                base = draft_features(d, info, self.registry.kind_of)
             d.confidence = round(model.confidence(base), 3)
             if d.confidence < model.threshold and d.cand.count.value is not None:
                 d.cand.category = None
@@ -177,6 +182,22 @@ class Extractor:
         twin = _Draft(replace(d.cand), denier, "denial", d.subject_party, d.side_how, d.time, d.place_name,
                       d.lat, d.lon, "denied", None, list(d.notes))
         return twin
+
+    @staticmethod
+    def _set_period_kind(d: _Draft, kind: str, ctx: DocumentContext) -> None:
+        """The model's period kind; dates the rules found are kept where they fit it."""
+        t = d.time
+        if kind == "cumulative":
+            war_start, _ = ctx.war_start(d.att.party, d.subject_party)
+            end = t.period_end if t is not None and t.period_end else ctx.published
+            d.time = TimeRef(0, 0, "cumulative", war_start, end)
+            d.notes.append("running total (decision model)")
+        elif kind == "event":
+            day = t.period_end if t is not None else None
+            d.time = TimeRef(0, 0, "event", day, day)
+        else:
+            d.time = TimeRef(0, 0, "period", t.period_start if t is not None and t.kind == "period" else None,
+                             t.period_end if t is not None else None)
 
     @staticmethod
     def speakers(d: _Draft, info: _SentenceInfo, infos: list[_SentenceInfo],

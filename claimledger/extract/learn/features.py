@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from ..context import DocumentContext
 
 Features = dict[str, float]
+_PERFECT = re.compile(r"\b(?:has|have)\s+(?:now\s+|so\s+far\s+|already\s+)?(?:been\s+)?\w+(?:ed|en)\b", re.I)
 _WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
 
 
@@ -78,6 +79,10 @@ def draft_features(d: "_Draft", info: "_SentenceInfo", kind_of: Any) -> Features
         on("in_quote")
     if re.search(r"\b(?:since|so far|to date|total|toll|overall|cumulative)\b", text, re.I):
         on("total_word")
+    if _PERFECT.search(text):
+        on("present_perfect")
+    if d.time is not None:
+        on(f"time_dated={d.time.period_start is not None}")
     return f
 
 

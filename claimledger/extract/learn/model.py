@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any, Mapping
@@ -54,6 +54,7 @@ class DecisionModel:
     threshold: float
     calibration: tuple[float, float] = (1.0, 0.0)
     claimant: Linear = Linear({}, 0.0)  # who speaks: the rules' choice unless the model prefers another
+    period: Mapping[str, Linear] = field(default_factory=dict)  # one score per period kind; the highest wins
 
     def confidence(self, features: Mapping[str, float]) -> float:
         a, b = self.calibration
@@ -66,8 +67,15 @@ class DecisionModel:
             raise RegistryError(f"decision model format {data.get('format')!r}, expected {FORMAT}")
         a, b = data.get("calibration", (1.0, 0.0))
         claimant = Linear.from_dict(data["claimant"]) if "claimant" in data else Linear({}, 0.0)
+        period = {k: Linear.from_dict(v) for k, v in (data.get("period") or {}).items()}
         return cls(str(data["version"]), Linear.from_dict(data["keep"]), Linear.from_dict(data["side"]),
-                   float(data["threshold"]), (float(a), float(b)), claimant)
+                   float(data["threshold"]), (float(a), float(b)), claimant, period)
+
+    def period_kind(self, features: Mapping[str, float]) -> str | None:
+        """The period kind the model prefers, or None when it has no period model."""
+        if not self.period:
+            return None
+        return max(sorted(self.period), key=lambda k: self.period[k].score(features))
 
 
 def load_model(path: str | Path | None = None) -> DecisionModel | None:

@@ -19,6 +19,7 @@ from .features import Features, claimant_features, draft_features, side_features
 from .model import FORMAT, DecisionModel, Linear
 
 _SPACE = re.compile(r"\s+")
+PERIOD_KINDS = ("event", "period", "cumulative")
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +86,7 @@ class Collected:
     side_rows: list[tuple[Features, int]]
     keep_rows: list[tuple[Features, int]]
     claimant_rows: list[tuple[Features, int]]
+    period_rows: list[tuple[Features, str]]
 
 
 def collect(extractor: Any, examples: Iterable[Example], read: Any, side: Linear | None = None,
@@ -92,7 +94,7 @@ def collect(extractor: Any, examples: Iterable[Example], read: Any, side: Linear
     """Labelled rows of every draft of every example (``side``, ``claimant``: apply those models first)."""
     from ..subjects import find_actor
 
-    out = Collected([], [], [])
+    out = Collected([], [], [], [])
     kind_of = extractor.registry.kind_of
     for ex in examples:
         for doc in read(ex.path):
@@ -131,9 +133,11 @@ def collect(extractor: Any, examples: Iterable[Example], read: Any, side: Linear
                         d.subject_party, d.side_how = best, "model"
                         d.modality = extractor._modality(d)
                         base = draft_features(d, info, kind_of)
-                right = any(g.get("category") == d.cand.category and _fold(g.get("subject_party")) == _fold(d.subject_party)
-                            for g in golds)
-                out.keep_rows.append((base, int(right)))
+                right = [g for g in golds if g.get("category") == d.cand.category
+                         and _fold(g.get("subject_party")) == _fold(d.subject_party)]
+                out.keep_rows.append((base, int(bool(right))))
+                if right and right[0].get("period_kind") in PERIOD_KINDS:
+                    out.period_rows.append((base, right[0]["period_kind"]))
     return out
 
 
@@ -146,9 +150,11 @@ def train(extractor: Any, examples: list[Example], read: Any, *, c: float = 0.5,
     side = _fit(first.side_rows, c)
     second = collect(extractor, examples, read, side, claimant)
     keep = _fit(second.keep_rows, c)
+    period = {k: _fit([(f, int(y == k)) for f, y in second.period_rows], c) for k in PERIOD_KINDS}
     calibration = (_platt(keep, collect(extractor, held_out, read, side, claimant).keep_rows)
                    if held_out else (1.0, 0.0))
-    return DecisionModel(version or f"{len(examples)} documents", keep, side, threshold, calibration, claimant)
+    return DecisionModel(version or f"{len(examples)} documents", keep, side, threshold, calibration, claimant,
+                         period)
 
 
 def _platt(keep: Linear, rows: list[tuple[Features, int]]) -> tuple[float, float]:
@@ -174,6 +180,8 @@ def to_json(model: DecisionModel, *, trained_on: list[str], notes: dict[str, Any
         "keep": {"intercept": model.keep.intercept, "weights": dict(sorted(model.keep.weights.items()))},
         "side": {"intercept": model.side.intercept, "weights": dict(sorted(model.side.weights.items()))},
         "claimant": {"intercept": model.claimant.intercept, "weights": dict(sorted(model.claimant.weights.items()))},
+        "period": {k: {"intercept": m.intercept, "weights": dict(sorted(m.weights.items()))}
+                   for k, m in sorted(model.period.items())},
         **({"notes": notes} if notes else {}),
     }
     return json.dumps(data, indent=0, sort_keys=True, ensure_ascii=False) + "\n"
