@@ -17,11 +17,13 @@ if TYPE_CHECKING:
 
 Features = dict[str, float]
 _PERFECT = re.compile(r"\b(?:has|have)\s+(?:now\s+|so\s+far\s+|already\s+)?(?:been\s+)?\w+(?:ed|en)\b", re.I)
-_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
+_WORD = re.compile(r"[A-Za-z]+(?:'[a-z]+)?")
 
 
 def _words(text: str) -> list[str]:
-    return _WORD.findall(text.lower())
+    """Lower-cased words, a capitalised word (a name: "Russian", "Hamas") as one token, so that
+    no feature names a party and the model stays symmetric."""
+    return ["<name>" if w[0].isupper() else w for w in _WORD.findall(text)]
 
 
 def _magnitude(value: int | None) -> str:
