@@ -318,7 +318,8 @@ class Extractor:
     def _settle_side(self, d: _Draft, info: _SentenceInfo, ctx: DocumentContext, drafts: list[_Draft]) -> None:
         cand = d.cand
         counted = [(c.count.start, c.subject_span[1]) for c in info.candidates if c.subject_span[1]]
-        actor = find_actor(cand, info.mentions, counted, self.belligerents, self._names_a_thing)
+        actor = find_actor(cand, [self._capital_as_state(m) for m in info.mentions], counted, self.belligerents,
+                           self._names_a_thing)
         if actor is None and cand.trigger and not cand.passive and _first_person_actor(cand):
             actor = Mention(0, 0, "we", "party", d.att.party, d.att.party)
         previous = self._parent_of(d, info, drafts)
@@ -347,6 +348,11 @@ class Extractor:
             d.part_of = drafts.index(previous)
         if cand.breakdown == "total":
             d.notes.append("running total")
+
+    def _capital_as_state(self, m: Mention) -> Mention:
+        """ "Kiev has lost 620 soldiers", "Moscow launched 20 drones": a capital acts for its state."""
+        state = self.registry.capital_of(m.name) if m.kind == "place" else None
+        return Mention(m.start, m.end, m.text, "party", state, state, "party") if state else m
 
     def _names_a_thing(self, after: str) -> bool:
         """The words after a party name make it a modifier of a thing: "outpost", "sites", "positions"."""

@@ -138,6 +138,10 @@ def resolve_subject_party(c: Candidate, *, mentions: list[Mention], claimant_par
     if acknowledging and own and c.category not in _ENEMY_SIDE_CATEGORIES:
         return Side(own, "acknowledged loss")  # "the military announced the deaths of two reservists"
     side = _by_enemy(c, mentions, own, actor_party, ctx)
+    if side.party == "unknown" and c.category == "aircraft_downed" and named_place:
+        enemy = ctx.enemy_of(named_place, mentions)  # "29 drones were shot down over the Ryazan region"
+        if enemy:
+            return Side(enemy, "downed over the other side's ground")
     if side.party == "unknown" and noun in _REGULARS:
         state = _the_state_at_war(ctx)
         if state:
