@@ -55,7 +55,8 @@ def train(corpus_dir: str, own: bool, out: str | None, limit: int | None, curve:
     target = Path(out) if out else Path(__file__).resolve().parent.parent / "extract" / "data" / MODEL_FILE
     target.write_text(to_json(model, trained_on=[a.name for a in chosen] + [e.name for e in base]), "utf-8")
     s = _score(registry, model, dev)
-    click.echo(f"trained on {len(chosen)} real + {len(base)} own articles; threshold {model.threshold}; "
+    click.echo(f"trained on {len(chosen)} real + {len(base)} own articles; threshold {model.threshold}, "
+               f"margin {model.margin}; "
                f"dev strict F1 {s['strict']['f1']:.3f}; wrote {target}")
 
 
@@ -99,10 +100,13 @@ def _train(registry: Any, examples: list[Any], dev: list[Any]) -> Any:
                 held_out=_examples(dev))
     if not dev:
         return model
-    # the lowest threshold among the best (keeping a claim is the default; dropping must earn it)
-    best = max((_score(registry, replace(model, threshold=t), dev)["strict"]["f1"], -t, t)
+    # the smallest margin and lowest threshold among the best: the rules' choices are the default,
+    # and the model must earn every change
+    margin = max((_score(registry, replace(model, threshold=0.0, margin=m), dev)["strict"]["f1"], -m, m)
+                 for m in (0.0, 0.5, 1.0, 2.0))[2]
+    best = max((_score(registry, replace(model, threshold=t, margin=margin), dev)["strict"]["f1"], -t, t)
                for t in (0.0, 0.1, 0.2, 0.3, 0.4, 0.5))
-    return replace(model, threshold=best[2])
+    return replace(model, threshold=best[2], margin=margin)
 
 
 def _score(registry: Any, model: Any, articles: list[Any]) -> dict[str, Any]:

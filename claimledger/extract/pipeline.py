@@ -112,8 +112,8 @@ class Extractor:
             if model.claimant.weights:
                 self._choose_claimant(model, d, info, infos, outlet)
             base = draft_features(d, info, self.registry.kind_of)
-            best = max(side_options(d, info, ctx, self.registry),
-                       key=lambda o: model.side.score(side_features(d, info, ctx, o, base)))
+            options = side_options(d, info, ctx, self.registry)
+            best = model.prefer(model.side, options[0], options, lambda o: side_features(d, info, ctx, o, base))
             if best != d.subject_party:
                 d.subject_party, d.side_how = best, "model"
                 d.modality = self._modality(d)
@@ -162,6 +162,7 @@ class Extractor:
                 previous_time = drafts[-1].time if drafts else None
                 self._settle_time(d, info, ctx, anchor, contexts.get(att.ident), previous_time, story)
                 d.modality = self._modality(d)
+                _own_losses_are_deaths(d)
                 if att.ident not in contexts and att is not outlet:
                     contexts[att.ident] = d
                 drafts.append(d)
@@ -220,8 +221,8 @@ class Extractor:
                          infos: list[_SentenceInfo], outlet: Attribution) -> None:
         actor = find_actor(d.cand, info.mentions, [], self.belligerents, self._names_a_thing)
         options = self.speakers(d, info, infos, outlet)
-        best, origin = max(options, key=lambda o: model.claimant.score(
-            claimant_features(d, info, o[0], o[1], self.registry.kind_of, actor.party if actor else None)))
+        best, origin = model.prefer(model.claimant, options[0], options, lambda o: claimant_features(
+            d, info, o[0], o[1], self.registry.kind_of, actor.party if actor else None))
         if best.ident != d.att.ident:
             d.att, d.how = best, "model" if origin != "outlet" else "outlet"
             d.modality = self._modality(d)
@@ -504,6 +505,15 @@ class Extractor:
             location=d.place_name, latitude=d.lat, longitude=d.lon, evidence=(ev,),
             confidence=d.confidence if d.confidence is not None else _confidence(d), part_of=d.part_of, notes="; ".join(d.notes) or None,
             doc_id=doc.doc_id)
+
+
+def _own_losses_are_deaths(d: _Draft) -> None:
+    """ "Israel has acknowledged losing 219 troops": a side's own people lost are its dead; the
+    enemy's people "lost" in a claim ("Ukraine lost up to 650 soldiers") stay killed or wounded."""
+    c = d.cand
+    if d.modality == "acknowledged" and c.category == "casualties" and "lost" in c.trigger_classes \
+            and c.noun_classes & {"person"} and "personnel" not in c.noun_classes:
+        c.category = "killed"
 
 
 def _same_kind(child: Candidate, parent: Candidate) -> bool:

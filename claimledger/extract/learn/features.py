@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from ..context import DocumentContext
 
 Features = dict[str, float]
+_FIRST_PERSON = re.compile(r"\b(?:we|our|us)\b", re.I)
 _PERFECT = re.compile(r"\b(?:has|have)\s+(?:now\s+|so\s+far\s+|already\s+)?(?:been\s+)?\w+(?:ed|en)\b", re.I)
 _WORD = re.compile(r"[A-Za-z]+(?:'[a-z]+)?")
 
@@ -133,6 +134,8 @@ def side_features(d: "_Draft", info: "_SentenceInfo", ctx: "DocumentContext", op
     else:
         f["not_mentioned"] = 1.0
     f[f"doc_weight={min(3, ctx.party_weight[option] // 2)}"] = 1.0
+    if c.trigger and _FIRST_PERSON.search(c.sentence.text[max(0, c.trigger_span[0] - 40):c.trigger_span[0]]):
+        f[f"rel={rel}&first_person&cat={cat}"] = 1.0  # "our fighters carried out 57 missions": the speaker's own
     for k in ("modality=acknowledged", "modality=claimed", "modality=reported", "in_quote",
               "passive=True", "passive=False", "no_trigger"):
         if k in base:

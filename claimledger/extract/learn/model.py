@@ -55,6 +55,7 @@ class DecisionModel:
     calibration: tuple[float, float] = (1.0, 0.0)
     claimant: Linear = Linear({}, 0.0)  # who speaks: the rules' choice unless the model prefers another
     period: Mapping[str, Linear] = field(default_factory=dict)  # one score per period kind; the highest wins
+    margin: float = 0.0  # how much better than the rules' choice another speaker or side must score
 
     def confidence(self, features: Mapping[str, float]) -> float:
         a, b = self.calibration
@@ -69,7 +70,14 @@ class DecisionModel:
         claimant = Linear.from_dict(data["claimant"]) if "claimant" in data else Linear({}, 0.0)
         period = {k: Linear.from_dict(v) for k, v in (data.get("period") or {}).items()}
         return cls(str(data["version"]), Linear.from_dict(data["keep"]), Linear.from_dict(data["side"]),
-                   float(data["threshold"]), (float(a), float(b)), claimant, period)
+                   float(data["threshold"]), (float(a), float(b)), claimant, period, float(data.get("margin", 0.0)))
+
+    def prefer(self, model: Linear, rule: Any, options: list[Any], features: Any) -> Any:
+        """The option ``model`` scores best, if it beats the rules' choice by ``margin``; else the rules'."""
+        scored = [(model.score(features(o)), i, o) for i, o in enumerate(options)]
+        best = max(scored, key=lambda t: (t[0], -t[1]))
+        at_rule = next(s for s, _, o in scored if o is rule)
+        return best[2] if best[0] - at_rule > self.margin else rule
 
     def period_kind(self, features: Mapping[str, float]) -> str | None:
         """The period kind the model prefers, or None when it has no period model."""

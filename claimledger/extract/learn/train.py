@@ -175,6 +175,7 @@ def to_json(model: DecisionModel, *, trained_on: list[str], notes: dict[str, Any
         "format": FORMAT,
         "version": model.version,
         "threshold": model.threshold,
+        "margin": model.margin,
         "calibration": list(model.calibration),
         "trained_on": sorted(trained_on),
         "keep": {"intercept": model.keep.intercept, "weights": dict(sorted(model.keep.weights.items()))},
