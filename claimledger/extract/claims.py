@@ -105,6 +105,7 @@ class CandidateFinder:
         self.lex = lexicon
         self._previous_ends: list[int] = []
         self._list_before: Candidate | None = None
+        self._current_nouns: set[str] = set()
         self.counts = CountFinder(lexicon)
         self.noun_re = lexicon.noun_regex(people_words)
         self.people_words = {normalize(w) for w in people_words}
@@ -222,6 +223,7 @@ class CandidateFinder:
 
     # -- the trigger ---------------------------------------------------------------------------
     def _attach_trigger(self, c: Candidate) -> None:
+        self._current_nouns = c.noun_classes
         text = c.sentence.text
         noun_end = c.subject_span[1] or c.count.end
         noun_word = normalize(text[c.subject_span[0]:c.subject_span[1]].split()[-1]) if c.subject else ""
@@ -292,16 +294,21 @@ class CandidateFinder:
         # a full stop the splitter kept inside the sentence ("neutralized. we have called in
         # 300,000 reservists") still ends the clause a trigger may reach across
         clause = max(text.rfind(";", 0, start), text.rfind(":", 0, start), text.rfind(". ", 0, start), 0, start - 140)
-        last = None
-        for m in self.lex.trigger_re.finditer(text, clause, start):
-            last = m
-        if last is None:
+        found = list(self.lex.trigger_re.finditer(text, clause, start))
+        if not found:
             return None
+        # the nearest trigger that says what happened to this noun ("lost ... in battles with ...,
+        # and another 325 soldiers": "lost", not "with"), else the nearest
+        nouns = self._current_nouns
+        fitting = [m for m in found if nouns and self.lex.category_for(
+            nouns, set(self.lex.trigger_class.get(normalize(m.group(0)), set())))]
+        last = fitting[-1] if fitting else found[-1]
         gap = text[last.end():start]
         prev_end = max([e for e in self._previous_ends[:-1] if e <= start] or [0])
         glue = text[prev_end:start]
-        in_list = prev_end > last.end() and len(glue.split()) <= 8 and re.search(
-            r"(?:,|\band|\bas\s+well\s+as|\bplus|\bor|\bwhile|\bwhereas)\s*$", glue) is not None
+        in_list = prev_end > last.end() and len(glue.split()) <= 10 and re.search(
+            r"(?:,|\band|\bas\s+well\s+as|\bplus|\bor|\bwhile|\bwhereas)\s*(?:another|a\s+further|up\s+to)?\s*$",
+            glue) is not None
         if not in_list and ("," in gap or len(gap.split()) > 8):
             return None
         return last.group(0), (last.start(), last.end()), False

@@ -369,6 +369,8 @@ class Extractor:
         prev = before[-1]
         classes = prev.noun_classes
         category = self.lexicon.category_for(classes, cand.trigger_classes) if cand.trigger else None
+        if category is None and not cand.trigger and prev.category and _in_breakdown_list(info, before, cand):
+            category = prev.category  # "29 drones were shot down over Ryazan, 27 over Voronezh, 23 over ..."
         if category:
             cand.category, cand.subject, cand.noun_classes = category, prev.subject, set(classes)
             cand.subject_span = (0, 0)
@@ -505,6 +507,15 @@ class Extractor:
             location=d.place_name, latitude=d.lat, longitude=d.lon, evidence=(ev,),
             confidence=d.confidence if d.confidence is not None else _confidence(d), part_of=d.part_of, notes="; ".join(d.notes) or None,
             doc_id=doc.doc_id)
+
+
+def _in_breakdown_list(info: _SentenceInfo, before: list[Candidate], cand: Candidate) -> bool:
+    """The count continues a list of counts of one thing, item by place or unit: ", 27 over ..."."""
+    prev = before[-1]
+    text = info.sentence.text
+    glue = text[prev.subject_span[1] or prev.count.end:cand.count.start]
+    return bool(re.search(r"(?:,|;|\band|\bwhile|\bwith)\s*(?:another\s+|a\s+further\s+|up\s+to\s+|over\s+|"
+                          r"more\s+than\s+|at\s+least\s+)?$", glue)) and len(glue) < 120
 
 
 def _own_losses_are_deaths(d: _Draft) -> None:
