@@ -89,7 +89,19 @@ def test_no_claims_in_non_counts() -> None:
     ("The army said 9 fighters surrendered.", "other"),
 ])
 def test_categories(text: str, category: str) -> None:
-    assert [c.category for c in extract(text)] == [category]
+    """The rules' category for each kind of claim (one sentence, no context: the decision model
+    may drop such a claim, whose sides it cannot settle, so the rules are asked directly)."""
+    from claimledger import Extractor
+    from claimledger.ingest import read_text
+    assert [c.category for c in Extractor(model=None).extract(read_text(text))] == [category]
+
+
+def test_the_model_keeps_a_claim_whose_sides_the_text_settles() -> None:
+    claims = extract("Ukraine's air force said on Monday that it shot down 20 Russian drones overnight.",
+                     published="2024-03-04")
+    assert [(c.category, c.value, c.subject_party, c.claimant_party) for c in claims] == [
+        ("aircraft_downed", 20, "Russia", "Ukraine")]
+    assert claims[0].confidence > 0.5
 
 
 def test_extract_documents_routes_failures_to_the_handler(monkeypatch) -> None:
