@@ -79,14 +79,14 @@ class DocumentContext:
         return bool(self.published and c.began and date.fromisoformat(c.began) > self.published)
 
     def enemy_of(self, party: str | None, local: list[Mention] = ()) -> str | None:  # type: ignore[assignment]
-        """The enemy of ``party`` here: the one its sentence, else the document, names most (none
-        when the document names none of them)."""
+        """The enemy of ``party`` here: its only one, else the one its sentence, else the document,
+        names most (none when it fights several and the document names none of them)."""
         enemies = self.registry.enemies_of(party)
+        if len(enemies) <= 1:
+            return enemies[0] if enemies else None
         near = Counter(p for m in local for p in self._parties_of(m))
         if not any(near[e] or self.party_weight[e] for e in enemies):
-            return None  # an enemy the report never names: "insurgents" of no known group
-        if len(enemies) == 1:
-            return enemies[0]
+            return None  # a state at war with several groups, none named here: "terrorists" of no known group
         return max(enemies, key=lambda e: (near[e], self.party_weight[e], -enemies.index(e)))
 
     def war_start(self, *parties: str | None) -> tuple[date | None, tuple[tuple[tuple[str, ...], str], ...]]:
