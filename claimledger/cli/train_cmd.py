@@ -36,7 +36,8 @@ def train(corpus_dir: str, own: bool, out: str | None, limit: int | None, curve:
     registry = _load_registry(registry_files)
     try:
         real = load_corpus(Path(corpus_dir), splits=("train",))
-        dev = load_corpus(Path(corpus_dir), splits=(on_split if curve else "dev",))
+        dev = load_corpus(Path(corpus_dir), splits=("dev",))  # threshold, margin and calibration
+        scored_on = load_corpus(Path(corpus_dir), splits=(on_split,))
     except ClaimLedgerError as exc:
         raise click.ClickException(str(exc)) from exc
     base = _own_examples() if own else []
@@ -44,10 +45,10 @@ def train(corpus_dir: str, own: bool, out: str | None, limit: int | None, curve:
         for size in curve.split(","):
             n = len(real) if size.strip() == "all" else int(size)
             model = _train(registry, base + _examples(_sample(real, n, seed)), dev)
-            s = _score(registry, model, dev)
+            s = _score(registry, model, scored_on)
             click.echo(f"{min(n, len(real)):>4} real articles (+{len(base)} own): strict F1 {s['strict']['f1']:.3f}  "
                        f"lenient F1 {s['lenient']['f1']:.3f}  claimant {s['attributes']['claimant_party']}  "
-                       f"on {len(dev)} {on_split} articles")
+                       f"on {len(scored_on)} {on_split} articles")
         return
     chosen = _sample(real, limit, seed) if limit else real
     model = _train(registry, base + _examples(chosen), dev)

@@ -119,11 +119,18 @@ def _mirrored_ground(a: str, b: str, capitals: dict[str, str]):
     return reg
 
 
+def _capitals(registry, a: str, b: str) -> dict[str, str]:
+    """Every spelling of each side's capital ("Kyiv", "Kiev") for the other side's."""
+    caps = {p: registry.parties[p].get("capitals") or [] for p in (a, b)}
+    out = {c: caps[b][0] for c in caps[a] if caps[b]}
+    return out | {c: caps[a][0] for c in caps[b] if caps[a]}
+
+
 def _symmetry(corpus: list, ex: Extractor) -> tuple[int, int]:
     agree = total = 0
     for sw in yaml.safe_load((REAL / "swaps.yaml").read_text("utf-8")):
         a, b = sw["parties"]
-        capitals = {x: y for x, y in sw.get("capitals", [])} | {y: x for x, y in sw.get("capitals", [])}
+        capitals = _capitals(ex.registry, a, b)
         swapped = Extractor(_mirrored_ground(a, b, capitals))
         party = {a: b, b: a}
         for art in (x for x in corpus if x.record["conflict"] in sw["conflicts"]):
@@ -145,7 +152,7 @@ def _symmetry(corpus: list, ex: Extractor) -> tuple[int, int]:
 # Regression floors: the figures measured when the model was shipped, less a margin (README and
 # docs/annotation.md give the figures themselves).
 SYMMETRY_FLOOR = 0.95
-FLOORS = {"train": 0.60, "dev": 0.50}
+FLOORS = {"train": 0.60, "dev": 0.55, "blind": 0.48}
 
 
 @pytest.mark.parametrize("split", sorted(FLOORS))
