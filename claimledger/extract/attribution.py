@@ -127,11 +127,6 @@ class AttributionFinder:
                     return m.party
         return None
 
-    def _as_capital(self, x: Mention) -> Mention:
-        """A capital city as a speaker stands for its state ("Moscow denied ...")."""
-        state = self.registry.capital_of(x.name) if x.kind == "place" else None
-        return Mention(x.start, x.end, x.text, "party", state, state) if state else x
-
     def _colon_head(self, text: str, mentions: list[Mention]) -> Attribution | None:
         """ "IDF: ...", "Russian MoD: results of the week": a claimant heading the sentence."""
         m = _COLON_HEAD.match(text)
@@ -152,8 +147,8 @@ class AttributionFinder:
         ana = None
         for a in self.lex.anaphora_re.finditer(left):
             ana = a
-        near = [self._as_capital(x) for x in mentions if x.end <= verb_start and verb_start - x.end <= 90
-                and (x.kind in (*_CLAIMANT_KINDS, "demonym") or self._as_capital(x) is not x)]
+        near = [self.registry.as_state(x) for x in mentions if x.end <= verb_start and verb_start - x.end <= 90
+                and (x.kind in (*_CLAIMANT_KINDS, "demonym") or self.registry.as_state(x) is not x)]
         near = [x for x in near if (x.kind != "demonym" or _GROUP_NOUNS.match(text[x.end:]))
                 and not _OBJECT_BEFORE.search(text[max(0, x.start - 12):x.start])]
         best = near[-1] if near else None

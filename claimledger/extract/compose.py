@@ -27,7 +27,7 @@ class OrganKind:
 
 @dataclass(frozen=True, slots=True)
 class ComposedTerm:
-    """One spelling of an organ of a party (``party`` None: a bare organ, every party's)."""
+    """One spelling of an organ of a party (a bare spelling is listed once under each state)."""
 
     term: str
     party: str
@@ -36,7 +36,7 @@ class ComposedTerm:
 
     @property
     def key(self) -> str:
-        return _key(self.term)
+        return term_key(self.term)
 
 
 def organ_kinds(data: Iterable[Any], origin: str) -> list[OrganKind]:
@@ -76,7 +76,8 @@ def _spellings(kind: OrganKind, adjectives: list[str], names: list[str]) -> Iter
                 yield f"{word} of the {adj} armed forces"
 
 
-def _key(term: str) -> str:
+def term_key(term: str) -> str:
+    """A registry term as the registry looks it up: lower case, one apostrophe, single spaces."""
     return " ".join(term.lower().replace("’", "'").split())
 
 
@@ -92,7 +93,7 @@ def composed_terms(parties: dict[str, dict[str, Any]], kinds: list[OrganKind],
         label = adjectives[0] if adjectives else (names[0] if names else pname)
         for kind in kinds:
             spellings = list(dict.fromkeys(_spellings(kind, adjectives, names)))
-            owner = next((listed[_key(s)] for s in spellings if _key(s) in listed), None)
+            owner = next((listed[term_key(s)] for s in spellings if term_key(s) in listed), None)
             name, role = owner or (f"{label} {kind.title}", kind.role)
             out += [ComposedTerm(s, pname, name, role) for s in spellings]
             if kind.bare and entry.get("state"):
@@ -108,5 +109,5 @@ def _listed_aliases(entry: dict[str, Any]) -> dict[str, tuple[str, str]]:
         if organ.get("role") == "spokesman":
             continue
         for alias in [organ["name"], *(organ.get("aliases") or [])]:
-            out.setdefault(_key(str(alias)), (organ["name"], roles[organ["name"]]))
+            out.setdefault(term_key(str(alias)), (organ["name"], roles[organ["name"]]))
     return out

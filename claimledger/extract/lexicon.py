@@ -9,9 +9,8 @@ from typing import Any
 
 import yaml
 
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when installed: the registry loads ~10x faster
-
 from ..errors import RegistryError
+from .registry import YAML_LOADER
 
 
 def phrase_regex(phrases: list[str], *, flags: int = re.I) -> re.Pattern[str]:
@@ -116,4 +115,4 @@ def normalize(phrase: str) -> str:
 def default_lexicon() -> Lexicon:
     """The lexicon shipped with the package."""
     text = resources.files("claimledger.extract").joinpath("data/lexicon.yaml").read_text("utf-8")
-    return Lexicon(yaml.load(text, Loader=_LOADER))
+    return Lexicon(yaml.load(text, Loader=YAML_LOADER))

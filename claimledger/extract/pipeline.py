@@ -101,22 +101,19 @@ class Extractor:
     # -- the learned decision layer -------------------------------------------------------------
     def _decide(self, model: DecisionModel, drafts: list[_Draft], infos: list[_SentenceInfo],
                 ctx: DocumentContext, doc: Document) -> None:
-        """The model picks whose losses each candidate counts, then keeps or drops it; its
-        probability becomes the claim's confidence. Vague counts are kept (nothing scores them)."""
+        """The model picks who claims each candidate, whose losses it counts and, for a figure with
+        no dated time, its period kind; then keeps or drops it. Its calibrated probability becomes
+        the claim's confidence. Vague counts are kept (nothing scores them)."""
         by_index = {info.sentence.index: info for info in infos}
-        outlet = self._heading_attribution(infos) or self._outlet_attribution(doc)
+        outlet = self._outlet_of(infos, doc)
         for d in drafts:
             if not d.cand.category:
                 continue
             info = by_index[d.cand.sentence.index]
             if model.claimant.weights:
-                self._choose_claimant(model, d, info, infos, outlet)
+                self.choose_claimant(model, d, info, infos, outlet)
             base = draft_features(d, info, self.registry.kind_of)
-            options = side_options(d, info, ctx, self.registry)
-            best = model.prefer(model.side, options[0], options, lambda o: side_features(d, info, ctx, o, base))
-            if best != d.subject_party:
-                d.subject_party, d.side_how = best, "model"
-                d.modality = self._modality(d)
+            if self.choose_side(model, d, info, ctx, base):
                 base = draft_features(d, info, self.registry.kind_of)
             # the period kind of a figure the text gives no dated time expression for
             kind = model.period_kind(base) if d.time is None or d.time.period_start is None else None
@@ -147,7 +144,7 @@ class Extractor:
     # -- pass 2 ---------------------------------------------------------------------------------
     def _draft_claims(self, infos: list[_SentenceInfo], ctx: DocumentContext, doc: Document,
                       published: date | None) -> list[_Draft]:
-        outlet = self._heading_attribution(infos) or self._outlet_attribution(doc)
+        outlet = self._outlet_of(infos, doc)
         statement_dates = self._statement_dates(infos, ctx, published)
         contexts: dict[str, _Draft] = {}
         drafts: list[_Draft] = []
@@ -214,18 +211,40 @@ class Extractor:
                 out.append((prev.attributions[-1], "paragraph"))
                 break
         out.append((outlet, "outlet"))
-        seen: set[str] = set()
-        return [(a, o) for a, o in out if not (a.ident in seen or seen.add(a.ident))]  # type: ignore[func-returns-value]
+        first = {}
+        for a, origin in out:  # one option per speaker, where it was first found
+            first.setdefault(a.ident, (a, origin))
+        return list(first.values())
 
-    def _choose_claimant(self, model: DecisionModel, d: _Draft, info: _SentenceInfo,
-                         infos: list[_SentenceInfo], outlet: Attribution) -> None:
+    def speaker_features(self, d: _Draft, info: _SentenceInfo,
+                         options: list[tuple[Attribution, str]]) -> list[dict[str, float]]:
         actor = find_actor(d.cand, info.mentions, [], self.belligerents, self._names_a_thing)
+        return [claimant_features(d, info, a, origin, self.registry.kind_of, actor.party if actor else None)
+                for a, origin in options]
+
+    def choose_claimant(self, model: DecisionModel, d: _Draft, info: _SentenceInfo,
+                        infos: list[_SentenceInfo], outlet: Attribution) -> None:
+        """The speaker the claimant model prefers to the rules' one, if any."""
         options = self.speakers(d, info, infos, outlet)
-        best, origin = model.prefer(model.claimant, options[0], options, lambda o: claimant_features(
-            d, info, o[0], o[1], self.registry.kind_of, actor.party if actor else None))
+        best, origin = model.prefer(model.claimant, options, self.speaker_features(d, info, options))
         if best.ident != d.att.ident:
             d.att, d.how = best, "model" if origin != "outlet" else "outlet"
             d.modality = self._modality(d)
+
+    def choose_side(self, model: DecisionModel, d: _Draft, info: _SentenceInfo, ctx: DocumentContext,
+                    base: dict[str, float]) -> bool:
+        """Whose losses, if the side model prefers another option to the rules'; True when it changed."""
+        options = side_options(d, info, ctx, self.registry)
+        best = model.prefer(model.side, options, side_features(d, info, ctx, options, base))
+        if best == d.subject_party:
+            return False
+        d.subject_party, d.side_how = best, "model"
+        d.modality = self._modality(d)
+        return True
+
+    def _outlet_of(self, infos: list[_SentenceInfo], doc: Document) -> Attribution:
+        """Who speaks where no one else does: a post's heading ("Russian MoD: ..."), else the outlet."""
+        return self._heading_attribution(infos) or self._outlet_attribution(doc)
 
     def _headlines_take_their_source(self, drafts: list[_Draft]) -> None:
         """A headline or lead figure in the outlet's voice is the claim the body attributes: "RSF
@@ -319,7 +338,8 @@ class Extractor:
     def _settle_side(self, d: _Draft, info: _SentenceInfo, ctx: DocumentContext, drafts: list[_Draft]) -> None:
         cand = d.cand
         counted = [(c.count.start, c.subject_span[1]) for c in info.candidates if c.subject_span[1]]
-        actor = find_actor(cand, [self._capital_as_state(m) for m in info.mentions], counted, self.belligerents,
+        # "Kiev has lost 620 soldiers", "Moscow launched 20 drones": a capital acts for its state
+        actor = find_actor(cand, [self.registry.as_state(m) for m in info.mentions], counted, self.belligerents,
                            self._names_a_thing)
         if actor is None and cand.trigger and not cand.passive and _first_person_actor(cand):
             actor = Mention(0, 0, "we", "party", d.att.party, d.att.party)
@@ -350,11 +370,6 @@ class Extractor:
         if cand.breakdown == "total":
             d.notes.append("running total")
 
-    def _capital_as_state(self, m: Mention) -> Mention:
-        """ "Kiev has lost 620 soldiers", "Moscow launched 20 drones": a capital acts for its state."""
-        state = self.registry.capital_of(m.name) if m.kind == "place" else None
-        return Mention(m.start, m.end, m.text, "party", state, state, "party") if state else m
-
     def _names_a_thing(self, after: str) -> bool:
         """The words after a party name make it a modifier of a thing: "outpost", "sites", "positions"."""
         m = self.candidates.noun_re.match(after.lstrip())
@@ -369,7 +384,8 @@ class Extractor:
         prev = before[-1]
         classes = prev.noun_classes
         category = self.lexicon.category_for(classes, cand.trigger_classes) if cand.trigger else None
-        if category is None and not cand.trigger and prev.category and _in_breakdown_list(info, before, cand):
+        if category is None and not cand.trigger and prev.category \
+                and _in_breakdown_list(info.sentence.text, prev, cand):
             category = prev.category  # "29 drones were shot down over Ryazan, 27 over Voronezh, 23 over ..."
         if category:
             cand.category, cand.subject, cand.noun_classes = category, prev.subject, set(classes)
@@ -505,14 +521,13 @@ class Extractor:
             period_start=t.period_start.isoformat() if t and t.period_start else None,
             period_end=t.period_end.isoformat() if t and t.period_end else None,
             location=d.place_name, latitude=d.lat, longitude=d.lon, evidence=(ev,),
-            confidence=d.confidence if d.confidence is not None else _confidence(d), part_of=d.part_of, notes="; ".join(d.notes) or None,
+            confidence=d.confidence if d.confidence is not None else _confidence(d), part_of=d.part_of,
+            notes="; ".join(d.notes) or None,
             doc_id=doc.doc_id)
 
 
-def _in_breakdown_list(info: _SentenceInfo, before: list[Candidate], cand: Candidate) -> bool:
+def _in_breakdown_list(text: str, prev: Candidate, cand: Candidate) -> bool:
     """The count continues a list of counts of one thing, item by place or unit: ", 27 over ..."."""
-    prev = before[-1]
-    text = info.sentence.text
     glue = text[prev.subject_span[1] or prev.count.end:cand.count.start]
     return bool(re.search(r"(?:,|;|\band|\bwhile|\bwith)\s*(?:another\s+|a\s+further\s+|up\s+to\s+|over\s+|"
                           r"more\s+than\s+|at\s+least\s+)?$", glue)) and len(glue) < 120

@@ -14,10 +14,11 @@ from typing import Any, Iterable
 
 import yaml
 
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when installed: the registry loads ~10x faster
-
 from ..errors import RegistryError
-from .compose import OrganKind, composed_terms, organ_kinds
+from .compose import OrganKind, composed_terms, organ_kinds, term_key
+
+#: libyaml when installed: the registry loads about 10x faster (the lexicon uses it too)
+YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 NON_BELLIGERENT = ("media", "UN", "NGO", "other")
 #: Words after an organ that name who speaks for it; read as part of the organ's mention.
@@ -75,7 +76,7 @@ class Registry:
     def add_file(self, path: str | Path) -> None:
         """Merge a user registry file (parties, conflicts, places) into this registry."""
         try:
-            data = yaml.load(Path(path).read_text("utf-8"), Loader=_LOADER) or {}
+            data = yaml.load(Path(path).read_text("utf-8"), Loader=YAML_LOADER) or {}
         except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
             raise RegistryError(f"{path}: cannot read registry: {exc}") from exc
         if not isinstance(data, dict):
@@ -140,6 +141,12 @@ class Registry:
                     out.append(other)
         return out
 
+    def as_state(self, m: Mention) -> Mention:
+        """A capital city as an actor or speaker stands for its state ("Moscow denied ...",
+        "Kiev has lost 620 soldiers"); any other mention is itself."""
+        state = self.capital_of(m.name) if m.kind == "place" else None
+        return Mention(m.start, m.end, m.text, "party", state, state) if state else m
+
     def capital_of(self, place: str) -> str | None:
         """The state whose capital ``place`` is ("Moscow said" speaks for Russia)."""
         for name, entry in self.parties.items():
@@ -202,14 +209,14 @@ class Registry:
         """All registry readings of ``term`` (an alias may belong to several parties)."""
         if not self._trie:
             self._compile()
-        return list(self._terms.get(_key(term), ()))
+        return list(self._terms.get(term_key(term), ()))
 
     def _compile(self) -> None:
         terms: dict[str, list[Mention]] = {}
 
         def add(term: str, kind: str, party: str | None, name: str, role: str = "party",
                 place: Place | None = None) -> None:
-            terms.setdefault(_key(term), []).append(Mention(0, 0, term, kind, party, name, role, place))
+            terms.setdefault(term_key(term), []).append(Mention(0, 0, term, kind, party, name, role, place))
 
         for pname, p in self.parties.items():
             roles = {o["name"]: o.get("role", "military") for o in p["organs"]}
@@ -288,10 +295,6 @@ def _case_sensitive(term: str) -> bool:
     return len(term.split()) == 1 and term[0].isupper()
 
 
-def _key(term: str) -> str:
-    return " ".join(term.lower().replace("’", "'").split())
-
-
 def _float(v: Any) -> float | None:
     try:
         return float(v) if v is not None else None
@@ -301,7 +304,7 @@ def _float(v: Any) -> float | None:
 
 def _read_package_yaml(name: str) -> Any:
     text = resources.files("claimledger.extract").joinpath(f"data/{name}").read_text("utf-8")
-    return yaml.load(text, Loader=_LOADER)
+    return yaml.load(text, Loader=YAML_LOADER)
 
 
 @lru_cache(maxsize=1)

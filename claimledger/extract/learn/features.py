@@ -98,15 +98,25 @@ def side_options(d: "_Draft", info: "_SentenceInfo", ctx: "DocumentContext", reg
     return [o for o in dict.fromkeys(options) if o]
 
 
-def side_features(d: "_Draft", info: "_SentenceInfo", ctx: "DocumentContext", option: str,
-                  base: Features) -> Features:
-    """One option for whose losses, described by its relation to the claimant and the text."""
-    c, own = d.cand, d.att.party
-    enemy = ctx.enemy_of(own, info.mentions)
-    rel = ("rule" if option == d.subject_party else "") + "|" + (
-        "own" if option == own else "enemy" if option == enemy else
-        "other_enemy" if option in ctx.registry.enemies_of(own) else
+def side_features(d: "_Draft", info: "_SentenceInfo", ctx: "DocumentContext", options: list[str],
+                  base: Features) -> list[Features]:
+    """Each option for whose losses, described by its relation to the claimant and the text."""
+    own = d.att.party
+    enemy, enemies = ctx.enemy_of(own, info.mentions), ctx.registry.enemies_of(own)
+    top = max(ctx.party_weight, key=lambda p: (ctx.party_weight[p], p)) if ctx.party_weight else None
+    return [_side_option(d, info, ctx, o, base, _relation(o, d.subject_party, own, enemy, enemies), o == top)
+            for o in options]
+
+
+def _relation(option: str, rule: str, own: str, enemy: str | None, enemies: list[str]) -> str:
+    return ("rule" if option == rule else "") + "|" + (
+        "own" if option == own else "enemy" if option == enemy else "other_enemy" if option in enemies else
         option if option in ("civilians", "unknown") else "other")
+
+
+def _side_option(d: "_Draft", info: "_SentenceInfo", ctx: "DocumentContext", option: str, base: Features,
+                 rel: str, doc_top: bool) -> Features:
+    c = d.cand
     f: Features = {"bias": 1.0, f"rel={rel}": 1.0}
     cat = c.category
     f[f"rel={rel}&cat={cat}"] = 1.0
@@ -119,7 +129,7 @@ def side_features(d: "_Draft", info: "_SentenceInfo", ctx: "DocumentContext", op
     near = [m for m in info.mentions if m.party == option]
     for kind in sorted({m.kind for m in near}):
         f[f"rel={rel}&mentioned_as={kind}"] = 1.0
-    if ctx.party_weight and option == max(ctx.party_weight, key=lambda p: (ctx.party_weight[p], p)):
+    if doc_top:
         f[f"rel={rel}&doc_top"] = 1.0
     if near:
         dist = min(abs(m.end - c.count.start) if m.end <= c.count.start else abs(m.start - c.count.end)
@@ -141,11 +151,6 @@ def side_features(d: "_Draft", info: "_SentenceInfo", ctx: "DocumentContext", op
         if k in base:
             f[f"rel={rel}&{k}"] = 1.0
     return f
-
-
-def period_features(d: "_Draft", base: Features) -> Features:
-    """The draft's features for deciding the period kind (the rules' kind is one of them)."""
-    return base
 
 
 def claimant_features(d: "_Draft", info: "_SentenceInfo", option: Any, origin: str, kind_of: Any,

@@ -21,7 +21,8 @@ FORMAT = 1
 
 @dataclass(frozen=True, slots=True)
 class Linear:
-    """A logistic regression: P(yes) = sigmoid(bias + sum of weights of the present features)."""
+    """A logistic regression: ``score`` is the log-odds (intercept plus the weights of the present
+    features); options are ranked by it, and ``DecisionModel.confidence`` turns it into a probability."""
 
     weights: Mapping[str, float]
     intercept: float
@@ -29,10 +30,6 @@ class Linear:
     def score(self, features: Mapping[str, float]) -> float:
         w = self.weights
         return self.intercept + sum(w.get(k, 0.0) * v for k, v in features.items())
-
-    def probability(self, features: Mapping[str, float]) -> float:
-        z = self.score(features)
-        return 1.0 / (1.0 + math.exp(-z)) if z > -700 else 0.0
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "Linear":
@@ -72,12 +69,12 @@ class DecisionModel:
         return cls(str(data["version"]), Linear.from_dict(data["keep"]), Linear.from_dict(data["side"]),
                    float(data["threshold"]), (float(a), float(b)), claimant, period, float(data.get("margin", 0.0)))
 
-    def prefer(self, model: Linear, rule: Any, options: list[Any], features: Any) -> Any:
-        """The option ``model`` scores best, if it beats the rules' choice by ``margin``; else the rules'."""
-        scored = [(model.score(features(o)), i, o) for i, o in enumerate(options)]
-        best = max(scored, key=lambda t: (t[0], -t[1]))
-        at_rule = next(s for s, _, o in scored if o is rule)
-        return best[2] if best[0] - at_rule > self.margin else rule
+    def prefer(self, model: Linear, options: list[Any], features: list[Mapping[str, float]]) -> Any:
+        """The option ``model`` scores best if it beats the rules' choice (the first option) by
+        ``margin``; else the rules' choice."""
+        scores = [model.score(f) for f in features]
+        best = max(range(len(options)), key=lambda i: (scores[i], -i))
+        return options[best] if scores[best] - scores[0] > self.margin else options[0]
 
     def period_kind(self, features: Mapping[str, float]) -> str | None:
         """The period kind the model prefers, or None when it has no period model."""

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
-from .features import Features, claimant_features, draft_features, side_features, side_options
+from .features import Features, draft_features, side_features, side_options
 from .model import FORMAT, DecisionModel, Linear
 
 _SPACE = re.compile(r"\s+")
@@ -91,16 +91,17 @@ class Collected:
 
 def collect(extractor: Any, examples: Iterable[Example], read: Any, side: Linear | None = None,
             claimant: Linear | None = None) -> Collected:
-    """Labelled rows of every draft of every example (``side``, ``claimant``: apply those models first)."""
-    from ..subjects import find_actor
-
+    """Labelled rows of every draft of every example (``side``, ``claimant``: apply those models
+    first, as extraction applies them)."""
     out = Collected([], [], [], [])
     kind_of = extractor.registry.kind_of
+    apply = DecisionModel("collect", Linear({}, 0.0), side or Linear({}, 0.0), 0.0,
+                          claimant=claimant or Linear({}, 0.0))
     for ex in examples:
         for doc in read(ex.path):
             drafts, infos, ctx = extractor.drafts(doc)
             by_index = {i.sentence.index: i for i in infos}
-            outlet = extractor._heading_attribution(infos) or extractor._outlet_attribution(doc)
+            outlet = extractor._outlet_of(infos, doc)
             for d in drafts:
                 if not d.cand.category or d.cand.count.value is None and d.cand.count.qualifier != "range":
                     continue
@@ -108,31 +109,22 @@ def collect(extractor: Any, examples: Iterable[Example], read: Any, side: Linear
                 c = d.cand.count
                 golds = gold_for(info.sentence.text, _number({"value": c.value, "qualifier": c.qualifier,
                                                              "low": c.low, "high": c.high}), ex.gold)
-                actor = find_actor(d.cand, info.mentions, [], extractor.belligerents, extractor._names_a_thing)
                 speakers = extractor.speakers(d, info, infos, outlet)
                 said_by = {_fold(g.get("claimant_party")) for g in golds}
-                rows = [(claimant_features(d, info, a, o, kind_of, actor.party if actor else None),
-                         int(_fold(a.party) in said_by)) for a, o in speakers]
+                rows = list(zip(extractor.speaker_features(d, info, speakers),
+                                (int(_fold(a.party) in said_by) for a, _ in speakers)))
                 if golds and len(speakers) > 1 and any(y for _, y in rows) and not all(y for _, y in rows):
                     out.claimant_rows += rows
                 if claimant is not None:
-                    best, origin = max(speakers, key=lambda o: claimant.score(
-                        claimant_features(d, info, o[0], o[1], kind_of, actor.party if actor else None)))
-                    if best.ident != d.att.ident:
-                        d.att, d.how = best, "model" if origin != "outlet" else "outlet"
-                        d.modality = extractor._modality(d)
+                    extractor.choose_claimant(apply, d, info, infos, outlet)
                 base = draft_features(d, info, kind_of)
                 options = side_options(d, info, ctx, extractor.registry)
                 sides = {_fold(g.get("subject_party")) for g in golds}
                 if golds and sides & {_fold(o) for o in options}:
-                    for o in options:
-                        out.side_rows.append((side_features(d, info, ctx, o, base), int(_fold(o) in sides)))
-                if side is not None:
-                    best = max(options, key=lambda o: side.score(side_features(d, info, ctx, o, base)))
-                    if best != d.subject_party:
-                        d.subject_party, d.side_how = best, "model"
-                        d.modality = extractor._modality(d)
-                        base = draft_features(d, info, kind_of)
+                    out.side_rows += zip(side_features(d, info, ctx, options, base),
+                                         (int(_fold(o) in sides) for o in options))
+                if side is not None and extractor.choose_side(apply, d, info, ctx, base):
+                    base = draft_features(d, info, kind_of)
                 right = [g for g in golds if g.get("category") == d.cand.category
                          and _fold(g.get("subject_party")) == _fold(d.subject_party)]
                 out.keep_rows.append((base, int(bool(right))))
