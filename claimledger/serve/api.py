@@ -3,16 +3,16 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi import APIRouter, Depends, HTTPException, Path, Query
 from fastapi.responses import StreamingResponse
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ..store import ClaimFilter, Ledger
 from ..store.review import MAX_NOTE
 from .analyses import run_compare, run_flags, run_ratio, run_timeline
 from .deps import get_ledger, require_write
 from .downloads import export_file, read_chunks
-from .filters import claim_filter, paged
+from .filters import Day, IdPath, Offset, claim_filter, paged
 
 router = APIRouter(prefix="/api", tags=["api"])
 
@@ -35,10 +35,29 @@ class ReviewRequest(BaseModel):
     note: str = Field("", max_length=MAX_NOTE)
     reviewer: str = Field("", max_length=200)
 
+    @field_validator("changes")
+    @classmethod
+    def _changes_are_text(cls, changes: dict[str, Any] | None) -> dict[str, Any] | None:
+        # JSON may escape lone surrogates ("\ud800"), which no database can store as text;
+        # pydantic refuses them in plain str fields but not inside this union.
+        for key, value in (changes or {}).items():
+            for text in (key, value):
+                if isinstance(text, str) and not _is_unicode(text):
+                    raise ValueError(f"{key!r} holds a lone surrogate, which is not Unicode text")
+        return changes
+
+
+def _is_unicode(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
 
 @router.get("/claims", summary="Claims matching the filters (ledger rows), a page at a time")
 def list_claims(ledger: LedgerDep, f: FilterDep, limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-                offset: Annotated[int, Query(ge=0)] = 0) -> dict[str, Any]:
+                offset: Offset = 0) -> dict[str, Any]:
     return {"total": ledger.count_claims(f), "limit": limit, "offset": offset,
             "claims": ledger.claims(paged(f, limit=limit, offset=offset))}
 
@@ -51,7 +70,7 @@ def claims_csv(ledger: LedgerDep, f: FilterDep) -> StreamingResponse:
 
 @router.get("/claims.{fmt}", summary="Every claim matching the filters in an export format: jsonl, parquet, "
             "geojson, ucdp, acled, hxl (docs/exports.md)", response_class=StreamingResponse)
-def claims_export(ledger: LedgerDep, f: FilterDep, fmt: str) -> StreamingResponse:
+def claims_export(ledger: LedgerDep, f: FilterDep, fmt: Annotated[str, Path(max_length=20)]) -> StreamingResponse:
     return _download(ledger, f, fmt)
 
 
@@ -63,7 +82,7 @@ def _download(ledger: Ledger, f: ClaimFilter, fmt: str) -> StreamingResponse:
 
 
 @router.get("/claims/{claim_id}", summary="One claim with its audit log")
-def get_claim(ledger: LedgerDep, claim_id: str) -> dict[str, Any]:
+def get_claim(ledger: LedgerDep, claim_id: IdPath) -> dict[str, Any]:
     row = ledger.claim(claim_id)
     if row is None:
         raise HTTPException(404, f"no claim {claim_id!r} in the ledger")
@@ -71,7 +90,7 @@ def get_claim(ledger: LedgerDep, claim_id: str) -> dict[str, Any]:
 
 
 @router.get("/documents/{document_id}", summary="One document with its text and claims")
-def get_document(ledger: LedgerDep, document_id: str) -> dict[str, Any]:
+def get_document(ledger: LedgerDep, document_id: IdPath) -> dict[str, Any]:
     doc = ledger.document(document_id)
     if doc is None:
         raise HTTPException(404, f"no document {document_id!r} in the ledger")
@@ -85,7 +104,8 @@ def facets(ledger: LedgerDep, f: FilterDep) -> dict[str, list[list[Any]]]:
 
 @router.get("/compare", summary="Every claimant's figure for one category of one side's losses over a window")
 def compare(ledger: LedgerDep, subject_party: Annotated[str, Query(max_length=300)],
-            category: Annotated[str, Query(max_length=50)], since: OptionalText = None, until: OptionalText = None,
+            category: Annotated[str, Query(max_length=50)], since: Annotated[Day, Query()] = None,
+            until: Annotated[Day, Query()] = None,
             reference: OptionalText = None, by_party: bool = False) -> dict[str, Any]:
     return run_compare(ledger, subject_party=subject_party, category=category, since=since, until=until,
                        reference=reference, by_party=by_party).to_dict()
@@ -115,7 +135,7 @@ def ratio(ledger: LedgerDep, numerator: OptionalText = None, denominator: Option
 
 @router.post("/claims/{claim_id}/review", summary="Confirm, correct or reject a claim (appended to its audit log)",
              dependencies=[Depends(require_write)])
-def review(ledger: LedgerDep, claim_id: str, body: ReviewRequest) -> dict[str, Any]:
+def review(ledger: LedgerDep, claim_id: IdPath, body: ReviewRequest) -> dict[str, Any]:
     if ledger.claim(claim_id) is None:
         raise HTTPException(404, f"no claim {claim_id!r} in the ledger")
     return ledger.review(claim_id, body.action, changes=body.changes, note=body.note, reviewer=body.reviewer)

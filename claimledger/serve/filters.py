@@ -1,18 +1,24 @@
 """Claim filters from a request's query string, shared by the pages and the JSON API.
 
-Empty values (an untouched form field) mean "no filter". A value that cannot be a filter
-(an unknown category, a date that is not YYYY-MM-DD) raises ConfigError, which the app
-answers with 400 and the reason.
+Empty values (an untouched form field) mean "no filter". A value that cannot be a filter is
+answered with 400 and the reason: a day that is not YYYY-MM-DD or that no calendar has fails the
+parameter's validation; an unknown category, too many values or too long a value raises
+ConfigError. Paging numbers are bounded so that whatever a client sends fits the databases'
+64-bit integers.
 """
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
+from datetime import date
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import Query, Request
+from fastapi import Path, Query, Request
+from pydantic import AfterValidator
+from pydantic_core import PydanticCustomError
 
 from ..errors import ConfigError
 from ..models import CATEGORIES, MODALITIES, PERIOD_KINDS, QUALIFIERS
@@ -23,6 +29,44 @@ REVIEW_STATUSES = ("unreviewed", "confirmed", "corrected", "rejected")
 CHOICES: dict[str, Sequence[str]] = {"category": CATEGORIES, "modality": MODALITIES,
                                      "period_kind": PERIOD_KINDS, "qualifier": QUALIFIERS,
                                      "review_status": REVIEW_STATUSES}
+#: The largest page offset: far past any ledger, far inside a 64-bit integer (SQLite, PostgreSQL).
+MAX_OFFSET = 1_000_000_000
+#: Longest free-text value, most values of one repeatable filter, longest id in a path.
+MAX_TEXT = 300
+MAX_VALUES = 50
+MAX_KEY = 64
+#: Characters of a refused value quoted back in the error message.
+SHOWN = 40
+
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def shown(value: str) -> str:
+    """A refused value as an error message quotes it: repr, cut short."""
+    return repr(value) if len(value) <= SHOWN else repr(value[:SHOWN]) + f"... ({len(value)} characters)"
+
+
+def as_day(value: str | None) -> str | None:
+    """A day written YYYY-MM-DD, or None for a blank form field; refuses '2024-13-01'."""
+    if value is None or not value.strip():
+        return None
+    value = value.strip()
+    try:
+        real = bool(_ISO_DAY.fullmatch(value)) and bool(date.fromisoformat(value))
+    except ValueError:
+        real = False
+    if not real:
+        raise PydanticCustomError("day", "{value} is not a day YYYY-MM-DD", {"value": shown(value)})
+    return value
+
+
+Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Claims to skip before the page")]
+#: An optional day parameter; blank means none.
+Day = Annotated[str | None, AfterValidator(as_day)]
+#: A claim's or document's id in a path (ids are short hashes), and a name in a path.
+IdPath = Annotated[str, Path(max_length=MAX_KEY)]
+NamePath = Annotated[str, Path(max_length=MAX_TEXT)]
+
 #: Query parameters that select claims (``q`` is the full-text search).
 FILTER_PARAMS = ("claimant", "claimant_party", "subject_party", "category", "modality", "period_kind",
                  "qualifier", "review_status", "since", "until", "location", "outlet", "q", "include_rejected")
@@ -37,8 +81,8 @@ def claim_filter(
     period_kind: Annotated[list[str], Query(description="event, period or cumulative")] = [],  # noqa: B006
     qualifier: Annotated[list[str], Query(description="exact, at_least, about, range, vague, ...")] = [],  # noqa: B006
     review_status: Annotated[list[str], Query(description="unreviewed, confirmed, corrected, rejected")] = [],  # noqa: B006
-    since: Annotated[str | None, Query(description="Period ends on or after this day (YYYY-MM-DD)")] = None,
-    until: Annotated[str | None, Query(description="Period starts on or before this day (YYYY-MM-DD)")] = None,
+    since: Annotated[Day, Query(description="Period ends on or after this day (YYYY-MM-DD)")] = None,
+    until: Annotated[Day, Query(description="Period starts on or before this day (YYYY-MM-DD)")] = None,
     location: Annotated[str | None, Query(max_length=300, description="Place contains this")] = None,
     outlet: Annotated[str | None, Query(max_length=300, description="Outlet contains this")] = None,
     q: Annotated[str | None, Query(max_length=300, description="Full text: evidence, claimant, subject, "
@@ -62,10 +106,15 @@ def claim_filter(
 
 def _checked(name: str, values: Iterable[str]) -> list[str]:
     clean = [v.strip() for v in values if v and v.strip()]
+    if len(clean) > MAX_VALUES:
+        # Each value is one SQL parameter; the databases cap how many one query may hold.
+        raise ConfigError(f"{name}: at most {MAX_VALUES} values, not {len(clean)}")
     allowed = CHOICES.get(name)
     for value in clean:
         if allowed is not None and value not in allowed:
-            raise ConfigError(f"{name}: {value!r} is not one of {', '.join(allowed)}")
+            raise ConfigError(f"{name}: {shown(value)} is not one of {', '.join(allowed)}")
+        if len(value) > MAX_TEXT:
+            raise ConfigError(f"{name}: at most {MAX_TEXT} characters, not {len(value)}")
     return clean
 
 

@@ -16,7 +16,7 @@ from .api import FACETS
 from .charts import compare_chart, ratio_chart, timeline_chart
 from .choices import claimant_counts, pair_counts
 from .deps import get_ledger, write_policy
-from .filters import active_filters, claim_filter, filter_query, paged
+from .filters import Day, IdPath, NamePath, Offset, active_filters, claim_filter, filter_query, paged
 from .templating import render_template
 from .views import evidence_in_context, highlight
 
@@ -35,7 +35,7 @@ def render(request: Request, template: str, **context: Any) -> HTMLResponse:
 
 
 @router.get("/", response_class=HTMLResponse)
-def claims_page(request: Request, ledger: LedgerDep, f: FilterDep, offset: Annotated[int, Query(ge=0)] = 0,
+def claims_page(request: Request, ledger: LedgerDep, f: FilterDep, offset: Offset = 0,
                 limit: Annotated[int, Query(ge=1, le=500)] = 50) -> HTMLResponse:
     total = ledger.count_claims(f)
     rows = ledger.claims(paged(f, limit=limit, offset=offset))
@@ -48,7 +48,7 @@ def claims_page(request: Request, ledger: LedgerDep, f: FilterDep, offset: Annot
 
 
 @router.get("/documents/{document_id}", response_class=HTMLResponse)
-def document_page(request: Request, ledger: LedgerDep, document_id: str) -> HTMLResponse:
+def document_page(request: Request, ledger: LedgerDep, document_id: IdPath) -> HTMLResponse:
     doc = ledger.document(document_id)
     if doc is None:
         raise HTTPException(404, f"no document {document_id!r} in the ledger")
@@ -57,7 +57,7 @@ def document_page(request: Request, ledger: LedgerDep, document_id: str) -> HTML
 
 
 @router.get("/claims/{claim_id}", response_class=HTMLResponse)
-def claim_page(request: Request, ledger: LedgerDep, claim_id: str) -> HTMLResponse:
+def claim_page(request: Request, ledger: LedgerDep, claim_id: IdPath) -> HTMLResponse:
     row = ledger.claim(claim_id)
     if row is None:
         raise HTTPException(404, f"no claim {claim_id!r} in the ledger")
@@ -87,7 +87,8 @@ def claimants_page(request: Request, ledger: LedgerDep, claimant: OptionalText =
 
 
 @router.get("/claimants/{name}", response_class=HTMLResponse)
-def claimant_page(request: Request, ledger: LedgerDep, name: str, claimant_party: OptionalText = None) -> HTMLResponse:
+def claimant_page(request: Request, ledger: LedgerDep, name: NamePath,
+                  claimant_party: OptionalText = None) -> HTMLResponse:
     return _claimant_view(request, ledger, name, claimant_party)
 
 
@@ -107,7 +108,8 @@ def _claimant_view(request: Request, ledger: Ledger, name: str | None, party: st
 
 @router.get("/compare", response_class=HTMLResponse)
 def compare_page(request: Request, ledger: LedgerDep, subject_party: OptionalText = None,
-                 category: OptionalText = None, since: OptionalText = None, until: OptionalText = None,
+                 category: OptionalText = None, since: Annotated[Day, Query()] = None,
+                 until: Annotated[Day, Query()] = None,
                  reference: OptionalText = None) -> HTMLResponse:
     result = chart = None
     if subject_party and category:
