@@ -33,6 +33,10 @@ _XML_ENCODING = re.compile(r"(<\?xml[^>]*?\bencoding\s*=\s*)([\"'])[^\"']*\2")
 _BLOCKS = frozenset({"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6",
                      "blockquote", "tr", "table", "section", "article", "pre", "hr"})
 _HIDDEN = frozenset({"script", "style", "template"})
+# A numeric character reference; feedparser's loose parser crashes on one that names no
+# character (a surrogate, 0, past U+10FFFF), so those become U+FFFD before it runs.
+_CHARREF = re.compile(rb"&#(?:[xX]([0-9a-fA-F]+)|([0-9]+));")
+_REPLACEMENT_REF = b"&#xFFFD;"
 
 
 def looks_like_feed(head: str | bytes) -> bool:
@@ -112,8 +116,23 @@ def _entry_date(entry: Mapping[str, Any]) -> str | None:
             return iso  # the date as the feed writes it, not shifted to UTC
     for key in ("published_parsed", "updated_parsed"):
         if parsed := entry.get(key):
-            return date(*parsed[:3]).isoformat()
+            try:
+                return date(*parsed[:3]).isoformat()
+            except (TypeError, ValueError):  # feedparser passes on year 0 and the like
+                continue
     return None
+
+
+def _is_character(code: int) -> bool:
+    return 0 < code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF
+
+
+def _checked_charref(match: re.Match[bytes]) -> bytes:
+    hex_digits, digits = match.group(1), match.group(2)
+    if len((hex_digits or digits).lstrip(b"0")) > 8:  # past U+10FFFF (and int() stays cheap)
+        return _REPLACEMENT_REF
+    code = int(hex_digits, 16) if hex_digits else int(digits)
+    return match.group(0) if _is_character(code) else _REPLACEMENT_REF
 
 
 def _clean(value: Any) -> str | None:
@@ -143,7 +162,11 @@ def parse_feed(data: bytes | str, *, source: str, base_url: str | None = None,
         data = _XML_ENCODING.sub(r"\1\2utf-8\2", data, count=1).encode("utf-8")
     headers = {key: value for key, value in (("content-location", base_url),
                                              ("content-type", content_type)) if value}
-    parsed = feedparser.parse(io.BytesIO(data), response_headers=headers)
+    data = _CHARREF.sub(_checked_charref, data)
+    try:
+        parsed = feedparser.parse(io.BytesIO(data), response_headers=headers)
+    except Exception as exc:  # feedparser has no error contract; its loose parser raises many types
+        raise IngestError(source, f"feed could not be parsed ({type(exc).__name__}: {exc})") from exc
     if not parsed.get("version") and not parsed.entries:
         problem = parsed.get("bozo_exception")
         raise IngestError(source, "not an RSS or Atom feed" + (f" ({problem})" if problem else ""))

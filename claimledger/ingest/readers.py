@@ -185,7 +185,7 @@ def sniff_format(text: str) -> str:
     if head.startswith("{") and len(lines) > 1 and lines[1].startswith("{"):
         try:
             json.loads(lines[0])
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: a first line nested past the limit
             return "json"
         return "jsonl"
     return "json"

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -157,17 +158,29 @@ def with_date_order(options: RecordOptions, records: Iterable[Any]) -> RecordOpt
     return replace(options, day_first=infer_day_first(dates))
 
 
+def _unreadable_json(exc: ValueError | RecursionError) -> str:
+    """Why valid-looking JSON cannot be decoded: nesting too deep, or a number too long."""
+    if isinstance(exc, RecursionError):
+        return "JSON nested too deeply to read"
+    if "digits" in str(exc):
+        return f"JSON holds a number of more than {sys.get_int_max_str_digits()} digits"
+    return f"JSON cannot be read ({exc})"
+
+
 def load_json(raw: str, *, source: str) -> Any:
     """Decode a JSON file.
 
     Raises:
-        IngestError: The file is not valid JSON; names ``source:LINE``.
+        IngestError: The file is not valid JSON (names ``source:LINE``), or holds a number
+            of thousands of digits or nesting deeper than Python's recursion limit.
     """
     try:
         return json.loads(raw)
     except json.JSONDecodeError as exc:
         raise IngestError(f"{source}:{exc.lineno}",
                           f"invalid JSON: {exc.msg} (column {exc.colno})") from exc
+    except (ValueError, RecursionError) as exc:  # json.loads raises these for what it cannot hold
+        raise IngestError(source, _unreadable_json(exc)) from exc
 
 
 def json_records(data: Any, *, source: str, options: RecordOptions = RecordOptions(),
@@ -236,6 +249,8 @@ def parse_jsonl(raw: str, *, source: str, options: RecordOptions = RecordOptions
         except json.JSONDecodeError as exc:
             lines.append((lineno, IngestError(f"{source}:{lineno}",
                                               f"invalid JSON: {exc.msg} (column {exc.colno})")))
+        except (ValueError, RecursionError) as exc:
+            lines.append((lineno, IngestError(f"{source}:{lineno}", _unreadable_json(exc))))
     options = with_date_order(options, (record for _, record in lines))
     for lineno, record in lines:
         if isinstance(record, IngestError):
