@@ -8,7 +8,9 @@
     ├── ExtractionError        a failure inside extraction of one document (carries ``doc_id``)
     ├── EvaluationError        gold or prediction files that cannot be scored
     └── StoreError             a ledger that cannot be opened or written (corrupt, foreign, newer)
-        └── ReviewError        a review action that cannot be applied (unknown claim, bad field)
+        ├── ReviewError        a review action that cannot be applied (unknown claim, bad field)
+        ├── RecordRejected     the database refused one record's values (out of range, unencodable)
+        └── LedgerBusy         every pooled connection stayed in use for too long
 """
 from __future__ import annotations
 
@@ -57,3 +59,14 @@ class StoreError(ClaimLedgerError):
 
 class ReviewError(StoreError):
     """A review that cannot be applied: an unknown claim, action or field, or a bad value."""
+
+
+class RecordRejected(StoreError):
+    """The database refused the values of one record (a figure out of range, text it cannot store).
+
+    The ledger itself is fine: the record is reported and the rest is written.
+    """
+
+
+class LedgerBusy(StoreError):
+    """Every connection of a pool stayed lent out longer than the caller would wait."""

@@ -11,17 +11,29 @@ import click
 from ..errors import ClaimLedgerError, IngestError
 from ..ingest.options import column_options, columns_from_options
 from ..store.loader import DEFAULT_BATCH
-from .base import cli, db_option, load_registry_or_fail, registry_option
+from .base import (
+    EXIT_NONE_READ,
+    EXIT_SOME_SKIPPED,
+    RunFailed,
+    cell,
+    cli,
+    db_option,
+    load_registry_or_fail,
+    printable,
+    registry_option,
+)
 
 ROW_FORMATS = ("table", "csv", "json", "jsonl")
+#: Lines of skipped inputs and of warnings printed at the end of an ingest (the rest: `claimledger errors`).
+SHOWN = 50
 
 
-def open_or_fail(db: str) -> Any:
+def open_or_fail(db: str, failure: type[click.ClickException] = click.ClickException) -> Any:
     from ..store import open_ledger
     try:
         return open_ledger(db)
     except ClaimLedgerError as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise failure(printable(exc)) from exc
 
 
 def filter_options(f: Any) -> Any:
@@ -64,7 +76,8 @@ def build_filter(**kw: Any) -> Any:
               help="Documents written per transaction.")
 @click.option("--date", "published", help="Publication date (YYYY-MM-DD) for every input, overriding theirs.")
 @click.option("--outlet", help="Outlet for every input: the claimant of figures in its own voice.")
-@click.option("--max-bytes", type=int, default=50_000_000, show_default=True, help="Largest input read.")
+@click.option("--max-bytes", type=click.IntRange(1), default=50_000_000, show_default=True,
+              help="Largest input read, in bytes (50000000 = 50 MB).")
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: when stderr is a terminal).")
 @column_options
 @registry_option
@@ -77,16 +90,23 @@ def ingest(inputs: tuple[str, ...], db: str, workers: int, batch_size: int, publ
     exports (result.json), RSS/Atom feeds (files or URLs: each item's page is fetched),
     web pages (http/https URLs) and CSV/JSONL corpora (see the column options). A document
     already in the ledger (same text) is skipped, so re-running an ingest adds nothing
-    and completes an interrupted one. Unreadable inputs are recorded in the ledger's
-    ingest_errors and listed at the end; the exit status is 0 when every input was
-    read, 1 when some were not, 2 when none was.
+    and completes an interrupted one. Unreadable inputs (and documents that cannot be
+    extracted or written) are recorded in the ledger's ingest_errors and listed at the end.
+
+    \b
+    Exit status:
+      0  every input was read and written
+      1  some inputs were skipped (listed; see `claimledger errors`)
+      2  no input could be read (or the options were wrong)
+      3  the run failed: the ledger could not be opened or written; what was
+         written stays, and running the same ingest again completes it
     """
     from ..ingest import iter_documents
     from ..store.loader import run_ingest
 
     registry = load_registry_or_fail(registry_files)
     read_errors: list[IngestError] = []
-    with open_or_fail(db) as ledger:
+    with open_or_fail(db, RunFailed) as ledger:
         docs = iter_documents(inputs, published=published, outlet=outlet, max_bytes=max_bytes,
                               on_error=read_errors.append, war_starts=registry.war_starts(),
                               columns=columns_from_options(**columns) or None,
@@ -97,11 +117,12 @@ def ingest(inputs: tuple[str, ...], db: str, workers: int, batch_size: int, publ
                 summary = run_ingest(docs, ledger, workers=workers, batch_size=batch_size,
                                      registry_files=registry_files, read_errors=read_errors, progress=update)
         except ClaimLedgerError as exc:
-            raise click.ClickException(str(exc)) from exc
+            raise RunFailed(f"{printable(exc)} (what was written stays; run the same ingest again "
+                            "to complete it)") from exc
         totals = ledger.counts()
     _print_summary(summary, totals, db)
     if summary.errors:
-        sys.exit(2 if summary.documents_read == 0 else 1)
+        sys.exit(EXIT_NONE_READ if summary.documents_read == 0 else EXIT_SOME_SKIPPED)
 
 
 class _progress_bar:
@@ -133,21 +154,27 @@ class _progress_bar:
 
 def _print_summary(summary: Any, totals: dict[str, int], db: str) -> None:
     s = summary.stats
-    for err in summary.errors[:50]:
-        click.echo(f"claimledger: skipped {err.source}: {err.reason}", err=True)
-    if len(summary.errors) > 50:
-        click.echo(f"claimledger: ... and {len(summary.errors) - 50} more (claimledger errors --db {db})", err=True)
+    for err in summary.errors[:SHOWN]:
+        click.echo(f"claimledger: skipped {printable(err.source)}: {printable(err.reason)}", err=True)
+    if len(summary.errors) > SHOWN:
+        click.echo(f"claimledger: ... and {len(summary.errors) - SHOWN} more "
+                   f"(claimledger errors --db {printable(db)})", err=True)
+    for source, warning in summary.warnings[:SHOWN]:
+        click.echo(f"claimledger: warning: {printable(source)}: {printable(warning)}", err=True)
+    if len(summary.warnings) > SHOWN:
+        click.echo(f"claimledger: ... and {len(summary.warnings) - SHOWN} more warnings "
+                   "(each document's warnings are in the ledger)", err=True)
     click.echo(f"read {summary.documents_read:,} documents: {s.documents_added:,} new, "
                f"{s.documents_skipped:,} already in the ledger; {s.claims_added:,} claims added; "
                f"{len(summary.errors):,} inputs could not be read"
                + (f"; {s.near_duplicates:,} near-duplicates, {s.new_versions:,} new versions"
                   if s.near_duplicates or s.new_versions else ""))
     if summary.undated:
-        shown = ", ".join(summary.undated[:5]) + (f" and {len(summary.undated) - 5:,} more" if len(summary.undated) > 5 else "")
+        shown = ", ".join(map(printable, summary.undated[:5])) + (f" and {len(summary.undated) - 5:,} more" if len(summary.undated) > 5 else "")
         click.echo(f"{len(summary.undated):,} new {'document has' if len(summary.undated) == 1 else 'documents have'} "
                    f"no publication date, so their relative periods (\"on Sunday\", \"past week\") stay "
                    f"unresolved: {shown} (give one with --date)")
-    click.echo(f"ledger {db}: {totals['documents']:,} documents, {totals['claims']:,} claims, "
+    click.echo(f"ledger {printable(db)}: {totals['documents']:,} documents, {totals['claims']:,} claims, "
                f"{totals['assertions']:,} assertions, {totals['errors']:,} ingest errors")
 
 
@@ -206,9 +233,9 @@ def _rows_table(rows: list[dict[str, Any]]) -> None:
         period = r["period_kind"] + (f" {r['period_start'] or '?'}..{r['period_end'] or '?'}"
                                      if r["period_start"] or r["period_end"] else "")
         status = "" if r["review_status"] == "unreviewed" else f" [{r['review_status']}]"
-        t.add_row(r["published"] or "", f"{r['claimant']} ({r['claimant_party']})", r["modality"], r["category"],
-                  figure(r), f"{r['subject']} ({r['subject_party']})", period, r["location"] or "",
-                  str(r["relay_count"]), r["claim_id"] + status)
+        t.add_row(*map(cell, (r["published"] or "", f"{r['claimant']} ({r['claimant_party']})", r["modality"],
+                              r["category"], figure(r), f"{r['subject']} ({r['subject_party']})", period,
+                              r["location"] or "", str(r["relay_count"]), r["claim_id"] + status)))
     Console(width=max(160, Console().width)).print(t)
 
 
@@ -239,9 +266,9 @@ def export(db: str, fmt: str, out: str | None, **filters: Any) -> None:
                 n = write_export(ledger.iter_claims(f), fmt, stream)
                 stream.flush()
         except ClaimLedgerError as exc:
-            raise click.ClickException(str(exc)) from exc
+            raise click.ClickException(printable(exc)) from exc
     if out:
-        click.echo(f"wrote {n:,} claims to {out} ({fmt})", err=True)
+        click.echo(f"wrote {n:,} claims to {printable(out)} ({fmt})", err=True)
 
 
 @cli.command()
@@ -251,7 +278,7 @@ def errors(db: str, limit: int) -> None:
     """List the inputs that could not be read or extracted, newest first."""
     with open_or_fail(db) as ledger:
         for e in ledger.errors(limit=limit):
-            click.echo(f"{e['at'][:19]}  {e['source']}: {e['reason']}")
+            click.echo(f"{e['at'][:19]}  {printable(e['source'])}: {printable(e['reason'])}")
 
 
 @cli.command()

@@ -2,19 +2,29 @@
 
 SQL is written once with ``?`` placeholders; the PostgreSQL backend turns them into
 ``%s`` (no SQL here holds a literal ``?``). Values always travel as parameters.
+
+SQLite connection discipline: closing *any* descriptor of a file drops every POSIX lock
+the process holds on it (SQLite's documented pitfall), after which another process may
+believe it holds the last connection and delete the ``-wal`` and ``-shm`` files still in
+use here, losing what is written afterwards. So Python itself never opens a ledger file
+while this process holds a connection to it: the header is read by Python only before
+the first connection, and SQLite checks it on every other.
 """
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import sqlite3
+import stat
+import threading
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from ..errors import StoreError
+from ..errors import RecordRejected, StoreError
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 #: Seconds a writer waits for another process's write lock before giving up.
@@ -47,11 +57,21 @@ class Backend:
     def table_names(self) -> set[str]:
         raise NotImplementedError
 
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """A nested transaction inside ``transaction()``: a failure undoes only what it wrapped."""
+        raise NotImplementedError
+        yield  # pragma: no cover
+
     def prepare(self) -> None:
         """Per-connection settings, once the database is known to be a ledger."""
 
     def close(self) -> None:
         raise NotImplementedError
+
+
+#: Values a database refuses for one row only: the row is at fault, not the ledger.
+_RECORD_FAULTS: tuple[type[BaseException], ...] = (OverflowError, UnicodeError)
 
 
 class SQLiteBackend(Backend):
@@ -61,19 +81,28 @@ class SQLiteBackend(Backend):
 
     def __init__(self, path: str) -> None:
         self.url = path
-        _check_sqlite_file(path)
+        self._names = itertools.count()
+        self.conn = _open_files.connect(path)
         try:
-            self.conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None,
-                                        check_same_thread=False)
             self.conn.row_factory = sqlite3.Row
             self.conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+            self.conn.execute("PRAGMA schema_version").fetchone()  # SQLite reads the header itself
         except sqlite3.DatabaseError as exc:
+            self.close()
+            if getattr(exc, "sqlite_errorname", "") == "SQLITE_NOTADB":
+                raise StoreError(f"{path}: not a SQLite database (refusing to overwrite it)") from exc
             raise StoreError(f"{path}: not a usable SQLite database ({exc})") from exc
 
     def prepare(self) -> None:
-        """Switch to WAL; called only once the file is known to be a ledger (it rewrites the header)."""
+        """Switch to WAL once; called only when the file is known to be a ledger (it rewrites the header).
+
+        An already-WAL ledger is left as it is: changing the journal mode needs the file to
+        oneself, and other processes may be using it.
+        """
         try:
-            mode = self.conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            mode = self.conn.execute("PRAGMA journal_mode").fetchone()[0]
+            if mode.lower() != "wal":
+                mode = self.conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
             if mode.lower() != "wal" and self.url != ":memory:":
                 raise StoreError(f"{self.url}: cannot switch the ledger to WAL mode (got {mode})")
             self.conn.execute("PRAGMA synchronous = NORMAL")
@@ -98,6 +127,8 @@ class SQLiteBackend(Backend):
     def _guard(self, fn: Any) -> Any:
         try:
             return fn()
+        except (sqlite3.IntegrityError, sqlite3.DataError, *_RECORD_FAULTS) as exc:
+            raise RecordRejected(f"{self.url}: {exc}") from exc
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.url}: {exc}") from exc
 
@@ -110,6 +141,18 @@ class SQLiteBackend(Backend):
             self.conn.execute("ROLLBACK")
             raise
         self._guard(lambda: self.conn.execute("COMMIT"))
+
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        name = f"record_{next(self._names)}"
+        self._guard(lambda: self.conn.execute(f"SAVEPOINT {name}"))
+        try:
+            yield
+        except BaseException:
+            self.conn.execute(f"ROLLBACK TO {name}")
+            self.conn.execute(f"RELEASE {name}")
+            raise
+        self._guard(lambda: self.conn.execute(f"RELEASE {name}"))
 
     def _begin_immediate(self) -> None:
         # The busy handler covers most waits; a WAL snapshot conflict can still report
@@ -129,7 +172,7 @@ class SQLiteBackend(Backend):
         return {r["name"] for r in rows if not r["name"].startswith("sqlite_")}
 
     def close(self) -> None:
-        self.conn.close()
+        _open_files.close(self.url, self.conn)
 
 
 class PostgresBackend(Backend):
@@ -168,16 +211,24 @@ class PostgresBackend(Backend):
         return self._guard(lambda: self.conn.execute(self._sql(sql), tuple(params)))
 
     def _guard(self, fn: Any) -> Any:
+        errors = self._psycopg.errors
         try:
             return fn()
-        except self._psycopg.errors.DeadlockDetected:
+        except errors.DeadlockDetected:
             raise
+        except (self._psycopg.DataError, self._psycopg.IntegrityError, *_RECORD_FAULTS) as exc:
+            raise RecordRejected(f"{self.url}: {_first_line(exc)}") from exc
         except self._psycopg.Error as exc:
             raise StoreError(f"{self.url}: {_first_line(exc)}") from exc
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
         with self.conn.transaction():
+            yield
+
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        with self.conn.transaction():  # nested inside another: psycopg makes it a savepoint
             yield
 
     def table_names(self) -> set[str]:
@@ -199,20 +250,100 @@ def connect(url: str | os.PathLike[str]) -> Backend:
     return SQLiteBackend(text)
 
 
-def _check_sqlite_file(path: str) -> None:
-    """Refuse a file that is not SQLite before sqlite3 touches it (it would not overwrite,
-    but its error says only 'file is not a database')."""
+class _OpenFiles:
+    """The SQLite files this process holds connections to, counted by device and inode.
+
+    Opening, checking and counting happen under one lock, so no thread reads a file with
+    Python while another thread's connection to it exists.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._held: dict[tuple[int, int], int] = {}
+        self._keys: dict[int, tuple[int, int]] = {}     # id(connection) -> its file
+
+    def connect(self, path: str) -> sqlite3.Connection:
+        with self._lock:
+            _check_location(path)
+            key = _file_key(path)
+            if key is not None and key not in self._held:
+                _check_header(path)                     # no connection of ours to lose its locks yet
+            try:
+                conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None,
+                                       check_same_thread=False)
+            except sqlite3.DatabaseError as exc:
+                raise StoreError(f"{path}: not a usable SQLite database ({exc})") from exc
+            key = _file_key(path)
+            if key is not None:
+                self._held[key] = self._held.get(key, 0) + 1
+                self._keys[id(conn)] = key
+            return conn
+
+    def close(self, path: str, conn: sqlite3.Connection) -> None:
+        # Closed first, uncounted after: while SQLite closes it, the file still counts as held.
+        conn.close()
+        with self._lock:
+            key = self._keys.pop(id(conn), None)
+            if key is None:
+                return
+            left = self._held.get(key, 1) - 1
+            if left > 0:
+                self._held[key] = left
+            else:
+                self._held.pop(key, None)
+
+    def held(self, path: str) -> int:
+        """How many connections this process holds to ``path`` (0 when none or no such file)."""
+        key = _file_key(path)
+        with self._lock:
+            return self._held.get(key, 0) if key else 0
+
+
+_open_files = _OpenFiles()
+
+
+def open_connections(path: str | os.PathLike[str]) -> int:
+    """How many SQLite connections this process holds to the ledger file ``path``."""
+    return _open_files.held(os.fspath(path))
+
+
+def _file_key(path: str) -> tuple[int, int] | None:
+    if path == ":memory:" or path.startswith("file:"):
+        return None
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
+
+
+def _check_location(path: str) -> None:
+    """Refuse a folder, a missing folder or a special file by its type (``stat`` opens nothing)."""
     if path == ":memory:":
         return
     p = Path(path)
-    if p.is_dir():
-        raise StoreError(f"{path}: is a directory, not a ledger file")
-    if not p.exists():
-        if not p.parent.exists():
-            raise StoreError(f"{path}: folder {p.parent} does not exist")
-        return
     try:
-        with p.open("rb") as fh:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        if not p.parent.exists():
+            raise StoreError(f"{path}: folder {p.parent} does not exist") from None
+        return
+    except OSError as exc:
+        raise StoreError(f"{path}: cannot read ({exc.strerror})") from exc
+    if stat.S_ISDIR(mode):
+        raise StoreError(f"{path}: is a directory, not a ledger file")
+    if not stat.S_ISREG(mode):
+        raise StoreError(f"{path}: not a regular file, not a ledger file")
+
+
+def _check_header(path: str) -> None:
+    """Refuse a file that is not SQLite before sqlite3 touches it (it would not overwrite,
+    but a stray journal beside it could be played back into it).
+
+    Only ever called while this process holds no connection to ``path``: see the module notes.
+    """
+    try:
+        with open(path, "rb") as fh:
             head = fh.read(len(SQLITE_HEADER))
     except OSError as exc:
         raise StoreError(f"{path}: cannot read ({exc.strerror})") from exc

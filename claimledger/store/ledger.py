@@ -10,12 +10,12 @@ import hashlib
 import json
 import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from ..errors import IngestError, StoreError
+from ..errors import IngestError, RecordRejected, StoreError
 from ..models import CLAIM_FIELDS, Claim, ExtractionResult
 from . import keys, neardup
 from .backend import Backend, connect
@@ -31,6 +31,8 @@ SELECT c.*, d.outlet, d.source, d.url, d.title, d.published,
 FROM claims c JOIN documents d ON d.id = c.document_id JOIN assertions a ON a.id = c.assertion_id
 """
 _IN_CHUNK = 500
+#: The integers both databases store (SQLite INTEGER, PostgreSQL BIGINT): larger figures are not counts.
+INT_MIN, INT_MAX = -(2**63), 2**63 - 1
 
 
 @lru_cache(maxsize=1)
@@ -66,6 +68,8 @@ class AddStats:
     errors_recorded: int = 0
     new_versions: int = 0
     near_duplicates: int = 0
+    #: Documents the database refused (written to ``ingest_errors`` instead), with the reason.
+    rejected: list[IngestError] = field(default_factory=list)
 
     def merge(self, other: AddStats) -> None:
         for f in fields(self):
@@ -104,16 +108,50 @@ class Ledger:
         return stats
 
     def write_batch(self, items: Sequence[Prepared], errors: Sequence[IngestError] = ()) -> AddStats:
-        """Write documents, their claims and ingest errors in one transaction."""
-        stats = AddStats()
+        """Write documents, their claims and ingest errors in one transaction.
+
+        A document the database refuses (or whose rows cannot be built) does not cost the
+        batch: the batch is written again, each document inside its own savepoint, and the
+        refused ones become ingest errors. A ledger that cannot be written at all still
+        raises :class:`StoreError`.
+        """
+        items = [countable(item) for item in items]
+        try:
+            return self._in_transaction(lambda: self._write(items, errors))
+        except RecordRejected:
+            pass
+        except StoreError:
+            raise
+        except Exception:  # noqa: BLE001  a bug on one document's values must not lose the batch
+            pass
+        return self._in_transaction(lambda: self._write_each(items, errors))
+
+    def _in_transaction(self, write: Any) -> AddStats:
         for attempt in range(5):
             try:
                 with self.db.transaction():
-                    stats = self._write(items, errors)
-                return stats
+                    return write()  # type: ignore[no-any-return]
             except self.db.retryable:  # PostgreSQL may pick this batch as a deadlock victim: retry it
                 if attempt == 4:
                     raise
+        raise AssertionError("unreachable")
+
+    def _write_each(self, items: Sequence[Prepared], errors: Sequence[IngestError]) -> AddStats:
+        """The batch document by document, each in a savepoint; the refused ones become errors."""
+        stats = AddStats()
+        for item in items:
+            try:
+                with self.db.savepoint():
+                    stats.merge(self._write([item], ()))
+            except RecordRejected as exc:
+                stats.rejected.append(_refused(item, str(exc)))
+            except StoreError:
+                raise
+            except Exception as exc:  # noqa: BLE001
+                stats.rejected.append(_refused(item, f"{type(exc).__name__}: {exc}"))
+        all_errors = [*errors, *stats.rejected]
+        self._insert_errors(all_errors, now())
+        stats.errors_recorded = len(all_errors)
         return stats
 
     def _write(self, items: Sequence[Prepared], errors: Sequence[IngestError]) -> AddStats:
@@ -163,7 +201,7 @@ class Ledger:
             for item in chunk:
                 doc = item.result.document
                 duplicate_of, cluster = links[doc.doc_id]
-                values.append((doc.doc_id, doc.source, doc.url, doc.outlet, doc.title, doc.published,
+                values.append((doc.doc_id, storable(doc.source), doc.url, doc.outlet, doc.title, doc.published,
                                doc.date_source, doc.language, doc.text, json.dumps(list(doc.warnings)), at,
                                previous.get(doc.doc_id), duplicate_of, cluster, item.signature))
             row = "(" + ", ".join("?" for _ in cols) + ")"
@@ -246,11 +284,13 @@ class Ledger:
         return len(errors)
 
     def _insert_errors(self, errors: Sequence[IngestError], at: str) -> None:
-        unique = {keys.error_id(e.source, e.reason): e for e in errors}
+        # Sources are paths and record names: a file name may hold bytes that are not UTF-8.
+        rows = {(storable(e.source), storable(e.reason)) for e in errors}
+        unique = {keys.error_id(source, reason): (source, reason) for source, reason in rows}
         self.db.executemany("INSERT INTO ingest_errors (id, source, reason, at, first_at) VALUES (?, ?, ?, ?, ?) "
                             "ON CONFLICT (id) DO UPDATE SET at = excluded.at, "
                             "attempts = ingest_errors.attempts + 1",
-                            [(eid, e.source, e.reason, at, at) for eid, e in sorted(unique.items())])
+                            [(eid, source, reason, at, at) for eid, (source, reason) in sorted(unique.items())])
 
     def known_documents(self, doc_ids: Sequence[str]) -> set[str]:
         """Which of these document ids are already in the ledger."""
@@ -399,6 +439,55 @@ def _quick_check(db: Backend) -> None:
     if verdict != "ok":
         raise StoreError(f"{db.url}: the database is corrupt ({verdict}); restore it from a backup "
                          "or start a new ledger")
+
+
+def storable(text: str) -> str:
+    """Text both databases accept: undecodable file-name bytes and lone surrogates as escapes
+    (``\\xff``, ``\\ud800``), NUL as ``\\x00``."""
+    try:
+        out = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:   # surrogates that did not come from undecodable bytes
+        out = text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return out.replace("\x00", "\\x00")
+
+
+def _refused(item: Prepared, reason: str) -> IngestError:
+    doc = item.result.document
+    return IngestError(doc.source or doc.doc_id, f"not written to the ledger: {reason}")
+
+
+def _fits(value: int | None) -> bool:
+    return value is None or INT_MIN <= value <= INT_MAX
+
+
+def countable(item: Prepared) -> Prepared:
+    """``item`` without the claims whose figures no database integer holds, each noted in a warning.
+
+    Such figures are not counts (a phone number, a serial, a garbled figure). The kept claims
+    are renumbered and a breakdown of a dropped total loses its link.
+    """
+    result = item.result
+    dropped = [i for i, c in enumerate(result.claims) if not all(_fits(v) for v in (c.value, c.low, c.high))]
+    if not dropped:
+        return item
+    kept = [i for i in range(len(result.claims)) if i not in dropped]
+    new_index = {old: new for new, old in enumerate(kept)}
+    claims = tuple(_relinked(result.claims[i], new_index) for i in kept)
+    notes = tuple(f"figure {_figure(result.claims[i])} is beyond the ledger's integer range "
+                  f"(±9.2 × 10^18): not a count; claim dropped" for i in dropped)
+    doc = replace(result.document, warnings=(*result.document.warnings, *notes))
+    return Prepared(ExtractionResult(document=doc, claims=claims), item.signature)
+
+
+def _relinked(claim: Claim, new_index: Mapping[int, int]) -> Claim:
+    if claim.part_of is None:
+        return claim
+    return replace(claim, part_of=new_index.get(claim.part_of))
+
+
+def _figure(c: Claim) -> str:
+    outside = [v for v in (c.value, c.low, c.high) if not _fits(v)]
+    return str(outside[0])
 
 
 def _claim_rows(result: ExtractionResult) -> list[tuple[tuple[Any, ...], dict[str, Any]]]:

@@ -7,15 +7,21 @@ ingest errors met since the last one.
 """
 from __future__ import annotations
 
+import os
+import signal
+import sys
+import threading
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
 
 from ..errors import IngestError
 from ..models import Document
-from .ledger import AddStats, Ledger, Prepared
+from .ledger import AddStats, Ledger, Prepared, countable
 
 Progress = Callable[["IngestSummary"], None]
 #: Documents per transaction: larger batches write less (fewer index pages rewritten per document).
@@ -31,30 +37,75 @@ class IngestSummary:
     errors: list[IngestError] = field(default_factory=list)
     #: Sources of new documents with no publication date (their relative periods stay unresolved).
     undated: list[str] = field(default_factory=list)
+    #: ``(source, warning)`` of extracted documents: repaired text, dropped figures, limits that bit.
+    warnings: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def claims(self) -> int:
         return self.stats.claims_added
 
 
-_worker_registry: Any = None
+#: This process's extractor when the ingest names extra registries (None: the shipped default).
+_worker_extractor: Any = None
+#: Seconds between a worker's checks that its parent still lives (where the OS cannot tell it).
+PARENT_POLL_S = 0.5
+_PR_SET_PDEATHSIG = 1
 
 
-def _init_worker(registry_files: tuple[str, ...]) -> None:
-    global _worker_registry
+def _init_worker(registry_files: tuple[str, ...], parent: int | None = None) -> None:
+    global _worker_extractor
+    if parent is not None:
+        die_with_parent(parent)
+    from ..extract.pipeline import Extractor
     from ..extract.registry import load_registry
-    _worker_registry = load_registry(*registry_files) if registry_files else None
+    _worker_extractor = Extractor(load_registry(*registry_files)) if registry_files else None
+
+
+def die_with_parent(parent: int) -> None:
+    """End this worker as soon as ``parent`` ends, even by SIGKILL (which it cannot pass on).
+
+    Linux sends the signal itself (``PR_SET_PDEATHSIG``); elsewhere, and as a second line, a
+    thread watches for the worker being handed to another parent.
+    """
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:  # the parent died before the request above took effect
+        os._exit(1)
+    threading.Thread(target=_watch_parent, args=(parent,), name="parent-watch", daemon=True).start()
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(PARENT_POLL_S)
+    os._exit(1)
 
 
 def extract_prepared(docs: Sequence[Document]) -> tuple[list[Prepared], list[IngestError]]:
     """Worker side: extract and sign a batch; a failing document becomes an error, not a crash."""
-    from ..extract.pipeline import extract_documents
+    prepared: list[Prepared] = []
     errors: list[IngestError] = []
-    sources = {d.doc_id: d.source for d in docs}
-    results = extract_documents(docs, registry=_worker_registry,
-                                on_error=lambda e: errors.append(
-                                    IngestError(sources.get(e.doc_id, e.doc_id), f"extraction failed: {e.reason}")))
-    return [Prepared.of(r) for r in results], errors
+    for doc in docs:
+        try:
+            prepared.extend(_extract_one(doc, errors))
+        except Exception as exc:  # noqa: BLE001  one document's failure must not cost the batch
+            errors.append(IngestError(_name(doc), f"extraction failed: {type(exc).__name__}: {exc}"))
+    return prepared, errors
+
+
+def _extract_one(doc: Document, errors: list[IngestError]) -> list[Prepared]:
+    from ..extract.pipeline import extract_documents
+    results = extract_documents([doc], extractor=_worker_extractor, on_error=lambda e: errors.append(
+        IngestError(_name(doc), f"extraction failed: {e.reason}")))
+    return [Prepared.of(r) for r in results]
+
+
+def _name(doc: Document) -> str:
+    return doc.source or doc.doc_id
 
 
 def run_ingest(documents: Iterable[Document], ledger: Ledger, *, workers: int = 1, batch_size: int = DEFAULT_BATCH,
@@ -78,8 +129,11 @@ def run_ingest(documents: Iterable[Document], ledger: Ledger, *, workers: int = 
         flushed = list(pending)
         del pending[:len(flushed)]
         batch_errors = flushed + errors
-        summary.stats.merge(ledger.write_batch(prepared, batch_errors))
-        summary.errors.extend(batch_errors)
+        prepared = [countable(item) for item in prepared]
+        stats = ledger.write_batch(prepared, batch_errors)
+        summary.stats.merge(stats)
+        summary.errors.extend(batch_errors + stats.rejected)
+        summary.warnings.extend(_warnings(prepared))
         if progress:
             progress(summary)
 
@@ -95,21 +149,94 @@ def run_ingest(documents: Iterable[Document], ledger: Ledger, *, workers: int = 
     return summary
 
 
+def _warnings(prepared: Sequence[Prepared]) -> list[tuple[str, str]]:
+    """The documents' warnings worth a line in the summary (missing dates are summed up apart)."""
+    from ..ingest.metadata import NO_DATE_WARNING
+    return [(_name(p.result.document), w) for p in prepared for w in p.result.document.warnings
+            if w != NO_DATE_WARNING]
+
+
+Extracted = tuple[list[Prepared], list[IngestError]]
+Write = Callable[[list[Prepared], list[IngestError]], None]
+
+
+class _WorkerPool:
+    """Extraction processes that die with this one, replaced when one of them dies."""
+
+    def __init__(self, workers: int, registry_files: tuple[str, ...]) -> None:
+        import multiprocessing as mp
+        self.workers = workers
+        self.registry_files = registry_files
+        self.ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
+        self.pool = self._start()
+
+    def _start(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(max_workers=self.workers, mp_context=self.ctx, initializer=_init_worker,
+                                   initargs=(self.registry_files, os.getpid()))
+
+    def submit(self, batch: list[Document]) -> Future[Extracted]:
+        return self.pool.submit(extract_prepared, batch)
+
+    def restart(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
+        self.pool = self._start()
+
+    def isolate(self, batch: list[Document]) -> Extracted:
+        """A batch whose worker died, one document at a time: the one that kills its worker is an error."""
+        prepared: list[Prepared] = []
+        errors: list[IngestError] = []
+        for doc in batch:
+            try:
+                got, failed = self.submit([doc]).result()
+            except BrokenProcessPool:
+                self.restart()
+                errors.append(IngestError(_name(doc), "extraction failed: the worker process died on it"))
+                continue
+            prepared += got
+            errors += failed
+        return prepared, errors
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+
 def _run_pool(batches: Iterator[list[Document]], workers: int, registry_files: tuple[str, ...],
-              write: Callable[[list[Prepared], list[IngestError]], None]) -> None:
-    import multiprocessing as mp
-    ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker,
-                             initargs=(registry_files,)) as pool:
-        in_flight: set[Future[tuple[list[Prepared], list[IngestError]]]] = set()
+              write: Write) -> None:
+    pool = _WorkerPool(workers, registry_files)
+    in_flight: dict[Future[Extracted], list[Document]] = {}
+    try:
         for batch in batches:
-            in_flight.add(pool.submit(extract_prepared, batch))
+            try:
+                fut = pool.submit(batch)
+            except BrokenProcessPool:          # a worker died before its future said so
+                _settle(pool, in_flight, set(in_flight), write, broken=True)
+                fut = pool.submit(batch)
+            in_flight[fut] = batch
             if len(in_flight) >= 2 * workers:
-                done, in_flight = wait(in_flight, return_when=FIRST_COMPLETED)
-                for fut in done:
-                    write(*fut.result())
-        for fut in in_flight:
+                done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+                _settle(pool, in_flight, done, write)
+        _settle(pool, in_flight, set(in_flight), write)
+    finally:
+        pool.close()
+
+
+def _settle(pool: _WorkerPool, in_flight: dict[Future[Extracted], list[Document]], done: set[Future[Extracted]],
+            write: Write, *, broken: bool = False) -> None:
+    """Write the finished batches; when a worker died, every batch in flight is redone document by document."""
+    lost: list[list[Document]] = []
+    for fut in done:
+        batch = in_flight.pop(fut)
+        try:
             write(*fut.result())
+        except BrokenProcessPool:
+            lost.append(batch)
+    if not lost and not broken:
+        return
+    lost += list(in_flight.values())       # the broken pool failed them all
+    in_flight.clear()
+    pool.restart()
+    for batch in lost:
+        write(*pool.isolate(batch))
 
 
 def _new_batches(documents: Iterable[Document], ledger: Ledger, size: int,

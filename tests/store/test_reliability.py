@@ -178,6 +178,6 @@ def test_a_foreign_file_is_never_overwritten_by_ingest(tmp_path: Path) -> None:
     report = tmp_path / "r.txt"
     report.write_text("The army said 3 soldiers were killed on Sunday.")
     result = CliRunner().invoke(cli, ["ingest", str(report), "--db", str(notes), "--no-progress"])
-    assert result.exit_code == 1
+    assert result.exit_code == 3                        # the run failed, not "some inputs skipped"
     assert "not a SQLite database" in result.output
     assert notes.read_bytes() == before
