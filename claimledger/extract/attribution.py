@@ -258,6 +258,10 @@ class AttributionFinder:
         return re.sub(r"['’]s$", "", x.text.strip()), party, x.role, True, x.name
 
 
+#: How many of the latest speakers and organs a document's later words may refer back to.
+_RECALL = 200
+
+
 class Discourse:
     """Claimants and organs named so far in a document, most recent last."""
 
@@ -270,6 +274,11 @@ class Discourse:
     def add_sentence(self, mentions: list[Mention], attributions: list[Attribution]) -> None:
         self.organs += [m for m in mentions if m.kind == "organ"]
         self.claimants += attributions
+        # a word like "the army" reaches back to recent speakers only: the bound keeps each look-up short
+        if len(self.claimants) > 2 * _RECALL:
+            del self.claimants[:-_RECALL]
+        if len(self.organs) > 2 * _RECALL:
+            del self.organs[:-_RECALL]
 
     def resolve(self, roles: set[str]) -> tuple[str, str, str, bool, str] | None:
         """The latest claimant (else organ) that a word for one of ``roles`` can stand for."""

@@ -6,6 +6,9 @@ from dataclasses import replace
 from ..models import Claim
 
 _FAMILY = {"killed": "harm", "casualties": "harm"}
+#: How many claims after a total may be its parts: a breakdown follows its total closely, and the
+#: bound keeps linking linear in the number of claims.
+_PARTS_WINDOW = 40
 
 
 def _key(c: Claim) -> tuple[object, ...]:
@@ -27,12 +30,16 @@ def merge_duplicates(claims: list[Claim]) -> list[Claim]:
     """
     out: list[Claim] = []
     where: dict[int, int] = {}
+    by_key: dict[tuple[object, ...], list[int]] = {}  # the merged claims of each key, by index in ``out``
     for i, c in enumerate(claims):
         target = None
         if c.value is not None or c.qualifier == "range":
-            target = next((j for j, o in enumerate(out) if _key(o) == _key(c) and _periods_agree(o, c)), None)
+            same = by_key.setdefault(_key(c), [])
+            target = next((j for j in same if _periods_agree(out[j], c)), None)
         if target is None:
             where[i] = len(out)
+            if c.value is not None or c.qualifier == "range":
+                by_key[_key(c)].append(len(out))
             out.append(c)
             continue
         where[i] = target
@@ -79,7 +86,7 @@ def _following_parts(claims: list[Claim], i: int) -> list[int]:
     total = claims[i]
     fam = _FAMILY.get(total.category, total.category)
     run: list[int] = []
-    for j in range(i + 1, len(claims)):
+    for j in range(i + 1, min(len(claims), i + 1 + _PARTS_WINDOW)):
         c = claims[j]
         if c.claimant_party != total.claimant_party or c.subject_party != total.subject_party:
             continue

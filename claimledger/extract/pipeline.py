@@ -6,8 +6,10 @@ repeated in the document are merged and breakdowns linked to their totals.
 """
 from __future__ import annotations
 
+import itertools
 import logging
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Callable, Iterable, Iterator
@@ -48,6 +50,7 @@ class _SentenceInfo:
     candidates: list[Candidate]
     attributions: list[Attribution]
     statement_date: date | None = None
+    paragraph_speaker: Attribution | bool | None = None  # memo of _paragraph_speaker: False for none
 
 
 @dataclass
@@ -132,9 +135,18 @@ class Extractor:
         filed = _DATELINE.search(text, 0, 400)
         if filed:  # "MOSCOW (Sputnik) -": where the report was filed, not where anything happened
             mentions = [m for m in mentions if not (filed.start() <= m.start < filed.end())]
+        mentions = sorted(mentions, key=lambda m: m.start)
+        starts = [m.start for m in mentions]
+        quotes.sort()
+        first_quote = 0  # quotes ending before the sentence are never looked at again
         for s in split_sentences(text):
-            local = [_shift(m, -s.start) for m in mentions if s.start <= m.start < s.end]
-            q = [(max(a, s.start) - s.start, min(b, s.end) - s.start) for a, b in quotes if a < s.end and b > s.start]
+            lo, hi = bisect_left(starts, s.start), bisect_left(starts, s.end)
+            local = [_shift(m, -s.start) for m in mentions[lo:hi]]
+            while first_quote < len(quotes) and quotes[first_quote][1] <= s.start:
+                first_quote += 1
+            q = [(max(a, s.start) - s.start, min(b, s.end) - s.start)
+                 for a, b in itertools.takewhile(lambda ab: ab[0] < s.end, quotes[first_quote:first_quote + 64])
+                 if b > s.start]
             cands = self.candidates.find(s)
             atts = self.attributions.find(s.text, local, q, history, [c.count.start for c in cands])
             history.add_sentence(local, atts)
@@ -203,13 +215,9 @@ class Extractor:
         """Who may be claiming a draft: the rules' choice, the sentence's speakers, the paragraph's
         last speaker and the outlet, each with where it was found."""
         out = [(d.att, "rule"), *((a, "sentence") for a in info.attributions)]
-        i = infos.index(info)
-        for prev in reversed(infos[:i]):
-            if prev.sentence.paragraph != info.sentence.paragraph:
-                break
-            if prev.attributions:
-                out.append((prev.attributions[-1], "paragraph"))
-                break
+        earlier = _paragraph_speaker(infos, info.sentence.index)
+        if earlier is not None:
+            out.append((earlier, "paragraph"))
         out.append((outlet, "outlet"))
         first = {}
         for a, origin in out:  # one option per speaker, where it was first found
@@ -249,15 +257,21 @@ class Extractor:
     def _headlines_take_their_source(self, drafts: list[_Draft]) -> None:
         """A headline or lead figure in the outlet's voice is the claim the body attributes: "RSF
         drone strike kills 57" then "The strike killed 57 people, the army said" is the army's."""
+        # figure -> the drafts a speaker is named for, and their sentences (in order)
+        attributed: dict[tuple[object, ...], tuple[list[int], list[_Draft]]] = {}
+        for e in drafts:
+            if e.how != "outlet":
+                where, which = attributed.setdefault(_figure_key(e), ([], []))
+                where.append(e.cand.sentence.index)
+                which.append(e)
         for d in drafts:
             if d.how != "outlet" or d.cand.sentence.paragraph > 1 or d.cand.count.value is None:
                 continue
-            c = d.cand.count
-            source = next((e for e in drafts if e.how != "outlet" and e.cand.sentence.index > d.cand.sentence.index
-                           and (e.cand.count.value, e.cand.count.low, e.cand.count.high) == (c.value, c.low, c.high)
-                           and e.cand.category == d.cand.category), None)
-            if source is None:
+            where, which = attributed.get(_figure_key(d), ([], []))
+            at = bisect_right(where, d.cand.sentence.index)
+            if at == len(which):
                 continue
+            source = which[at]
             d.att, d.how = source.att, "headline"
             d.subject_party, d.side_how = source.subject_party, source.side_how
             d.time = source.time or d.time
@@ -280,12 +294,9 @@ class Extractor:
             return back[0], "sentence"
         if info.attributions:
             return info.attributions[-1], "sentence"
-        for j in range(i - 1, -1, -1):
-            prev = infos[j]
-            if prev.sentence.paragraph != info.sentence.paragraph:
-                break
-            if prev.attributions:
-                return prev.attributions[-1], "paragraph"
+        earlier = _paragraph_speaker(infos, i)
+        if earlier is not None:
+            return earlier, "paragraph"
         return outlet, "outlet"
 
     def _quote_attribution(self, cand: Candidate, i: int, infos: list[_SentenceInfo]) -> Attribution | None:
@@ -366,7 +377,7 @@ class Extractor:
                                      previous=previous.subject_party if previous else None)
         d.subject_party, d.side_how = side.party, side.how
         if cand.breakdown in ("of_them", "including") and previous is not None:
-            d.part_of = drafts.index(previous)
+            d.part_of = next(i for i in range(len(drafts) - 1, -1, -1) if drafts[i] is previous)
         if cand.breakdown == "total":
             d.notes.append("running total")
 
@@ -397,8 +408,8 @@ class Extractor:
             return None
         toll = d.cand.breakdown == "total" and re.search(
             r"\btoll\b", d.cand.sentence.text[max(0, d.cand.count.start - 60):d.cand.count.start], re.I)
-        recent = [p for p in reversed(drafts) if p.cand.sentence.index >= info.sentence.index - 1
-                  and p.cand.category and p.cand.count.value != d.cand.count.value]
+        recent = [p for p in _drafts_since(drafts, info.sentence.index - 1)
+                  if p.cand.category and p.cand.count.value != d.cand.count.value]
         if toll:  # "raising the toll to 30,534": the death toll, whatever came last
             recent = [p for p in recent if p.cand.category == "killed"] or recent
         return recent[0] if recent else None
@@ -531,6 +542,38 @@ def _in_breakdown_list(text: str, prev: Candidate, cand: Candidate) -> bool:
     glue = text[prev.subject_span[1] or prev.count.end:cand.count.start]
     return bool(re.search(r"(?:,|;|\band|\bwhile|\bwith)\s*(?:another\s+|a\s+further\s+|up\s+to\s+|over\s+|"
                           r"more\s+than\s+|at\s+least\s+)?$", glue)) and len(glue) < 120
+
+
+def _figure_key(d: _Draft) -> tuple[object, ...]:
+    c = d.cand.count
+    return c.value, c.low, c.high, d.cand.category
+
+
+def _drafts_since(drafts: list[_Draft], sentence: int) -> Iterator[_Draft]:
+    """The drafts of sentence ``sentence`` and after, latest first (a walk back from the end)."""
+    for d in reversed(drafts):
+        if d.cand.sentence.index < sentence:
+            return
+        yield d
+
+
+def _paragraph_speaker(infos: list[_SentenceInfo], i: int) -> Attribution | None:
+    """The last speaker named in the sentences of the paragraph before sentence ``i``."""
+    info = infos[i]
+    if info.paragraph_speaker is None:
+        speaker: Attribution | None = None
+        for j in range(i - 1, -1, -1):  # each sentence's answer is kept, so this walks back once
+            prev = infos[j]
+            if prev.sentence.paragraph != info.sentence.paragraph:
+                break
+            if prev.attributions:
+                speaker = prev.attributions[-1]
+                break
+            if prev.paragraph_speaker is not None:
+                speaker = prev.paragraph_speaker or None
+                break
+        info.paragraph_speaker = speaker or False
+    return info.paragraph_speaker or None
 
 
 def _own_losses_are_deaths(d: _Draft) -> None:

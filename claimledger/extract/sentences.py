@@ -17,6 +17,11 @@ _DATELINE = re.compile(
     r"\s*(?:\([^)\n]{1,30}\))?\s*(?:--|—|–|-)+")
 _QUOTE = re.compile(r"“[^”]*(?:”|$)|\"[^\"\n]*(?:\"|$)", re.M)
 
+#: The longest sentence read as one. Real reports' sentences stay under about 700 characters;
+#: a longer run (a list with no full stop, a table, noise) is cut into pieces of at most this
+#: size, so the work per sentence is bounded and extraction time grows with the text, not its square.
+MAX_SENTENCE = 800
+
 
 @dataclass(frozen=True, slots=True)
 class Sentence:
@@ -68,6 +73,25 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
 
 
 def _append(out: list[Sentence], text: str, start: int, end: int, paragraph: int) -> None:
+    while end - start > MAX_SENTENCE:
+        cut = _cut_point(text, start, start + MAX_SENTENCE)
+        _append_one(out, text, start, cut, paragraph)
+        start = cut
+    _append_one(out, text, start, end, paragraph)
+
+
+def _cut_point(text: str, start: int, limit: int) -> int:
+    """Where to cut an over-long sentence before ``limit``: after its last clause mark (", ", "; ")
+    in the second half, else its last space there, else at the limit itself."""
+    half = start + (limit - start) // 2
+    clause = max(text.rfind(", ", half, limit), text.rfind("; ", half, limit))
+    if clause > 0:
+        return clause + 1
+    space = max(text.rfind(" ", half, limit), text.rfind("\n", half, limit))
+    return space if space > 0 else limit
+
+
+def _append_one(out: list[Sentence], text: str, start: int, end: int, paragraph: int) -> None:
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():
