@@ -6,6 +6,7 @@ processes and impossible to mutate by accident between stages.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -27,8 +28,20 @@ CLAIM_FIELDS = (
 
 
 def content_id(text: str) -> str:
-    """Stable document id: the first 16 hex digits of the SHA-256 of the text."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+    """Stable document id: the first 16 hex digits of the SHA-256 of the text.
+
+    Lone surrogates (legal in JSON as ``"\\ud800"``) are hashed as they are, so that any
+    string has an id; the readers replace them before a document reaches the ledger.
+    """
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def replace_surrogates(text: str) -> tuple[str, int]:
+    """``text`` with each lone surrogate replaced by U+FFFD (same length), and how many there were."""
+    return _SURROGATE.subn("\ufffd", text)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

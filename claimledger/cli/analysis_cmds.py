@@ -15,7 +15,7 @@ import click
 
 from ..errors import ClaimLedgerError
 from ..models import CATEGORIES, MODALITIES
-from .base import cli, db_option
+from .base import cell, cli, db_option, printable
 
 FORMATS = ("table", "csv", "json")
 
@@ -47,7 +47,7 @@ def _print_table(title: str, columns: Sequence[str], rows: Sequence[Sequence[str
     for col in columns:
         table.add_column(col)
     for row in rows:
-        table.add_row(*row)
+        table.add_row(*map(cell, row))
     Console(width=160).print(table)
 
 
@@ -91,7 +91,7 @@ def compare(subject_party: str, category: str, since: str | None, until: str | N
         result = compare_rows(rows, subject_party=subject_party, category=category, since=since, until=until,
                               reference=reference, by_party=by_party)
     except ClaimLedgerError as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise click.ClickException(printable(exc)) from exc
     if fmt == "json":
         _print_json(result.to_dict())
         return
@@ -109,7 +109,7 @@ def compare(subject_party: str, category: str, since: str | None, until: str | N
     _print_table(f"{category} of {subject_party}, {window} ({result.window_days} days; window: {result.window_from});"
                  " * = reference", columns, table)
     for note in result.notes:
-        click.echo(f"note: {note}")
+        click.echo(f"note: {printable(note)}")
 
 
 @cli.command()
@@ -132,12 +132,12 @@ def timeline(claimant: str | None, claimant_party: str | None, subject_party: st
         rows = _rows(db, claimant=claimant, claimant_party=claimant_party, subject_party=subject_party,
                      category=category, modality=modality, since=since, until=until)
     except ClaimLedgerError as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise click.ClickException(printable(exc)) from exc
     skipped: list[str] = []
     series = build_series(rows, by_party=by_party,
                           on_skip=lambda row, why: skipped.append(f"claim {row.get('claim_id')}: {why}"))
     for line in skipped:
-        click.echo(f"claimledger: skipped {line}", err=True)
+        click.echo(f"claimledger: skipped {printable(line)}", err=True)
     if fmt == "json":
         _print_json([s.to_dict() for s in series])
         return
@@ -184,7 +184,7 @@ def flags(kinds: tuple[str, ...], claimant: str | None, subject_party: str | Non
     try:
         rows = _rows(db, claimant=claimant, subject_party=subject_party, category=category)
     except ClaimLedgerError as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise click.ClickException(printable(exc)) from exc
     found = find_flags(rows, kinds=kinds or KINDS, jump_share=jump_share, jump_min=jump_min)
     if fmt == "json":
         _print_json([f.to_dict() for f in found])
@@ -221,7 +221,7 @@ def ratio(numerator: str, denominator: str, numerator_modality: str | None, deno
                                  category=category, subject_party=subject_party, subject_contains=subject,
                                  max_lag_days=max_lag)
     except ClaimLedgerError as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise click.ClickException(printable(exc)) from exc
     if fmt == "json":
         _print_json([p.to_dict() for p in points])
     elif fmt == "csv":

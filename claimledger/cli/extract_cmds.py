@@ -12,7 +12,7 @@ import click
 
 from ..errors import ClaimLedgerError, IngestError
 from ..models import CLAIM_FIELDS, ExtractionResult
-from .base import cli, registry_option
+from .base import cell, cli, printable, registry_option
 from .base import load_registry_or_fail as _load_registry
 
 FORMATS = ("json", "jsonl", "csv", "table")
@@ -44,7 +44,7 @@ def extract(paths: tuple[str, ...], fmt: str, published: str | None, outlet: str
 
     def on_error(err: IngestError) -> None:
         errors.append(err)
-        click.echo(f"claimledger: skipped {err.source}: {err.reason}", err=True)
+        click.echo(f"claimledger: skipped {printable(err.source)}: {printable(err.reason)}", err=True)
 
     try:
         docs = iter_documents(paths, published=published, outlet=outlet, max_bytes=max_bytes,
@@ -52,7 +52,7 @@ def extract(paths: tuple[str, ...], fmt: str, published: str | None, outlet: str
         results = list(extract_documents(_warn_dates(docs), registry=registry,
                                          on_error=lambda e: on_error(IngestError(e.doc_id, e.reason))))
     except ClaimLedgerError as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise click.ClickException(printable(exc)) from exc
     _emit(results, fmt)
     if errors:
         sys.exit(2 if not results else 1)
@@ -186,7 +186,7 @@ def _brief(c: dict[str, Any]) -> str:
 def _warn_dates(docs: Any) -> Any:
     for doc in docs:
         for w in doc.warnings:
-            click.echo(f"claimledger: {doc.source}: {w}", err=True)
+            click.echo(f"claimledger: {printable(doc.source)}: {printable(w)}", err=True)
         yield doc
 
 
@@ -224,7 +224,7 @@ def _table(results: list[ExtractionResult]) -> None:
     console = Console()
     for r in results:
         doc = r.document
-        t = Table(title=f"{doc.source} — {doc.outlet or 'unknown outlet'}, {doc.published or 'date unknown'}",
+        t = Table(title=cell(f"{doc.source} — {doc.outlet or 'unknown outlet'}, {doc.published or 'date unknown'}"),
                   show_lines=False)
         for col in ("#", "claimant", "modality", "category", "figure", "subject (side)", "period", "place"):
             t.add_column(col)
@@ -235,7 +235,7 @@ def _table(results: list[ExtractionResult]) -> None:
             period = c.period_kind + (f" {c.period_start or '?'}..{c.period_end or '?'}"
                                       if c.period_start or c.period_end else "")
             part = f" ⊂{c.part_of}" if c.part_of is not None else ""
-            t.add_row(str(i) + part, f"{c.claimant} ({c.claimant_party})", c.modality, c.category, fig,
-                      f"{c.subject} ({c.subject_party})", period, c.location or "")
+            t.add_row(*map(cell, (str(i) + part, f"{c.claimant} ({c.claimant_party})", c.modality, c.category, fig,
+                                  f"{c.subject} ({c.subject_party})", period, c.location or "")))
         console.print(t)
 

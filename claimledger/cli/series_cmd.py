@@ -7,10 +7,10 @@ from typing import Any
 
 import click
 
-from ..errors import ClaimLedgerError, IngestError
+from ..errors import ClaimLedgerError, IngestError, StoreError
 from ..ingest.series import SERIES_FORMATS, read_series
 from ..models import CATEGORIES, MODALITIES, ExtractionResult
-from .base import cli, db_option
+from .base import EXIT_NONE_READ, EXIT_SOME_SKIPPED, RunFailed, cli, db_option, printable
 
 #: How many skipped rows are listed before the rest are only counted.
 SHOWN_ERRORS = 20
@@ -39,7 +39,8 @@ def import_series(files: tuple[str, ...], fmt: str | None, db: str, date_column:
     one line per figure, and one cumulative claim per line. Re-importing a file adds
     nothing. A file that cannot be read is reported and skipped, the others are still
     imported; the exit status is 0 when every file was read, 1 when some were not, 2 when
-    none was. Mappings and choices: docs/series.md.
+    none was, 3 when the ledger could not be opened or written. Mappings and choices:
+    docs/series.md.
 
     \b
     claimledger import-series russia_losses_equipment.json russia_losses_personnel.json
@@ -54,14 +55,17 @@ def import_series(files: tuple[str, ...], fmt: str | None, db: str, date_column:
         with open_ledger(db) as ledger:
             stats = ledger.add_results(_read_all(files, report, fmt=fmt, columns=columns, **overrides))
             ledger.record_errors(report.rows + report.files)
-    except ClaimLedgerError as exc:  # bad options or an unusable ledger: nothing can be imported
-        raise click.ClickException(str(exc)) from exc
+        report.rows += stats.rejected                # already recorded by the write that refused them
+    except StoreError as exc:        # the ledger cannot be opened or written: the run failed
+        raise RunFailed(printable(exc)) from exc
+    except ClaimLedgerError as exc:  # bad options: nothing can be imported
+        raise click.ClickException(printable(exc)) from exc
     report.echo_errors()
     click.echo(f"imported {len(files) - len(report.files):,} of {len(files):,} files: "
                f"{stats.documents_added:,} new documents, {stats.documents_skipped:,} already in the ledger, "
                f"{stats.claims_added:,} claims added, {len(report.rows):,} rows skipped")
     if report.files:
-        sys.exit(2 if len(report.files) == len(files) else 1)
+        sys.exit(EXIT_NONE_READ if len(report.files) == len(files) else EXIT_SOME_SKIPPED)
 
 
 class _Report:
@@ -72,10 +76,8 @@ class _Report:
         self.rows: list[IngestError] = []
 
     def echo_errors(self) -> None:
-        for err in self.files:
-            click.echo(f"claimledger: skipped {err.source}: {err.reason}", err=True)
-        for err in self.rows[:SHOWN_ERRORS]:
-            click.echo(f"claimledger: skipped {err.source}: {err.reason}", err=True)
+        for err in [*self.files, *self.rows[:SHOWN_ERRORS]]:
+            click.echo(f"claimledger: skipped {printable(err.source)}: {printable(err.reason)}", err=True)
         if len(self.rows) > SHOWN_ERRORS:
             click.echo(f"claimledger: ... and {len(self.rows) - SHOWN_ERRORS} more rows "
                        "(claimledger errors)", err=True)

@@ -6,7 +6,7 @@ from typing import Any
 import click
 
 from ..errors import ClaimLedgerError
-from .base import cli, db_option
+from .base import cli, db_option, printable
 from .ledger_cmds import build_filter, filter_options, open_or_fail
 
 
@@ -40,9 +40,9 @@ def serve(db: str, host: str, port: int, token: str | None, read_only: bool) -> 
         app = create_app(db, token=token, allow_writes=allow_writes,
                          allowed_hosts=LOOPBACK_HOSTS if loopback else None)
     except ClaimLedgerError as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise click.ClickException(printable(exc)) from exc
     mode = "read-only" if not allow_writes else "reviews need the token" if token else "reviews open"
-    click.echo(f"claimledger: serving {db} on http://{_url_host(host)}:{port}/ ({mode})", err=True)
+    click.echo(f"claimledger: serving {printable(db)} on http://{_url_host(host)}:{port}/ ({mode})", err=True)
     uvicorn.run(app, host=host, port=port, log_level="warning")
 
 
@@ -66,5 +66,5 @@ def report(db: str, out: str, title: str | None, **filters: Any) -> None:
         try:
             path = write_report(ledger, out, filters=f, title=title)
         except (ClaimLedgerError, OSError) as exc:
-            raise click.ClickException(f"{out}: {exc}") from exc
-    click.echo(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB)", err=True)
+            raise click.ClickException(printable(f"{out}: {exc}")) from exc
+    click.echo(f"wrote {printable(path)} ({path.stat().st_size / 1e6:.1f} MB)", err=True)

@@ -11,6 +11,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING
 
 from ..errors import DropDocument, IngestError
+from .limits import limit_text
 
 if TYPE_CHECKING:  # httpx is imported on first use: most runs fetch nothing
     import httpx
@@ -58,13 +59,8 @@ def is_text_type(content_type: str) -> bool:
             or content_type in _TEXT_TYPES or content_type.endswith(("+xml", "+json")))
 
 
-def _limit(max_bytes: int) -> str:
-    mb = 1024 * 1024
-    return f"{max_bytes // mb} MB" if max_bytes % mb == 0 else f"{max_bytes} bytes"
-
-
 def _too_big(url: str, max_bytes: int) -> DropDocument:
-    return DropDocument(url, f"response is over the {_limit(max_bytes)} limit (--max-bytes)")
+    return DropDocument(url, f"response is over the {limit_text(max_bytes)} limit (--max-bytes)")
 
 
 class Fetcher:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import json
+import logging
 import os
 import re
 import stat
@@ -19,11 +20,12 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, BinaryIO
 
 from ..errors import ConfigError, DropDocument, IngestError
-from ..models import Document
+from ..models import Document, replace_surrogates
 from .dates import WarStarts, parse_date
 from .feeds import feed_documents, looks_like_feed, parse_feed
 from .fetch import DEFAULT_TIMEOUT, Fetched, Fetcher, is_url
 from .html import extract_html, parse_html
+from .limits import DEFAULT_MAX_BYTES, MB, limit_text, size_text  # noqa: F401  (MB: re-exported)
 from .metadata import Metadata, build_document
 from .records import (
     COLUMN_ROLES,
@@ -40,10 +42,9 @@ from .text import parse_plain, strip_markup
 if TYPE_CHECKING:
     import httpx
 
-MB = 1024 * 1024
-#: Largest file read, in bytes (``--max-bytes``).
-DEFAULT_MAX_BYTES = 50 * MB
 STDIN = "-"
+#: Opening flags for a report file: a FIFO swapped in after the type check must not block the open.
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
 
 #: Format of each report extension ("" is a file without one).
 FORMATS = {
@@ -70,18 +71,40 @@ _HTML_START = re.compile(
     re.IGNORECASE)
 
 ErrorHandler = Callable[[IngestError], None]
-
-
-def _size(n: int, *, whole: bool = False) -> str:
-    if whole and n % MB == 0:
-        return f"{n // MB} MB"
-    return f"{n / MB:.1f} MB" if n >= MB // 10 else f"{n} bytes"
+log = logging.getLogger(__name__)
 
 
 def _too_big(source: str, size: int | None, max_bytes: int) -> DropDocument:
-    what = "input is" if size is None else f"file is {_size(size)},"
-    limit = _size(max_bytes, whole=True)
-    return DropDocument(source, f"{what} over the {limit} limit (--max-bytes)")
+    what = "input is" if size is None else f"file is {size_text(size)},"
+    return DropDocument(source, f"{what} over the {limit_text(max_bytes)} limit (--max-bytes)")
+
+
+def _special_kind(mode: int) -> str | None:
+    """What a file that is not a regular file is ("a named pipe (FIFO)"), or None for a regular file."""
+    if stat.S_ISREG(mode):
+        return None
+    kinds = ((stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISCHR, "a character device"),
+             (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"), (stat.S_ISDIR, "a directory"))
+    return next((name for test, name in kinds if test(mode)), "not a regular file")
+
+
+def _refuse_special(path: str, mode: int) -> None:
+    """Refuse a special file by its type: reading a FIFO or a device could block or never end."""
+    kind = _special_kind(mode)
+    if kind is not None:
+        raise IngestError(path, f"{kind}, not a report file: not read")
+
+
+def _open_report(path: str) -> BinaryIO:
+    """Open a regular file for reading, never blocking on a FIFO or a device swapped in meanwhile."""
+    fd = os.open(path, _OPEN_FLAGS)
+    handle = os.fdopen(fd, "rb")
+    try:
+        _refuse_special(path, os.fstat(fd).st_mode)
+    except BaseException:
+        handle.close()
+        raise
+    return handle
 
 
 def check_size(path: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> int:
@@ -112,7 +135,8 @@ def _is_binary(data: bytes) -> bool:
     return control > len(sample) * 0.1
 
 
-def _confident_guess(data: bytes) -> str | None:
+def _confident_guess(data: bytes) -> tuple[str, str] | None:
+    """charset-normalizer's decoding and the encoding it chose, when it is confident."""
     from charset_normalizer import from_bytes
 
     best = from_bytes(data).best()
@@ -120,7 +144,7 @@ def _confident_guess(data: bytes) -> str | None:
         return None
     if best.chaos > 0.1 or best.coherence < 0.2:
         return None
-    return str(best)
+    return str(best), best.encoding
 
 
 def _decode_bom(data: bytes, source: str) -> str | None:
@@ -152,9 +176,20 @@ def read_bytes(data: bytes, *, source: str) -> str:
         DropDocument: The data is empty, whitespace only, or binary.
         IngestError: The data is not UTF-8 and no other encoding is detected.
     """
+    return decode_bytes(data, source=source)[0]
+
+
+def decode_bytes(data: bytes, *, source: str) -> tuple[str, str | None]:
+    """Like :func:`read_bytes`, with a warning when the encoding had to be guessed.
+
+    Returns:
+        The text, and None or a warning naming the byte that is not UTF-8 and the
+        encoding guessed, since a wrong guess gives readable-looking nonsense.
+    """
     if not data.strip():
         raise DropDocument(source, "empty file")
     text = _decode_bom(data, source)
+    warning = None
     if text is None:
         if _is_binary(data):
             raise DropDocument(source, "binary file")
@@ -162,14 +197,17 @@ def read_bytes(data: bytes, *, source: str) -> str:
         try:
             text = data[offset:].decode("utf-8")
         except UnicodeDecodeError as exc:
-            text = _confident_guess(data)
-            if text is None:
-                byte, at = data[offset + exc.start], offset + exc.start
+            byte, at = data[offset + exc.start], offset + exc.start
+            guess = _confident_guess(data)
+            if guess is None:
                 raise IngestError(source, f"not valid UTF-8 text (byte 0x{byte:02x} at offset "
                                           f"{at}) and no other encoding detected") from exc
+            text, encoding = guess
+            warning = (f"not valid UTF-8 (byte 0x{byte:02x} at offset {at}); read as {encoding}, "
+                       "the encoding guessed from its bytes: check the text")
     if not text.strip():
         raise DropDocument(source, "empty file")
-    return text
+    return text, warning
 
 
 def sniff_format(text: str) -> str:
@@ -215,18 +253,19 @@ def _read_stream(stream: BinaryIO, max_bytes: int, source: str) -> bytes:
     return data
 
 
-def _load(path: str, max_bytes: int) -> tuple[str, str]:
-    """Read and decode one input; returns ``(source, text)``."""
+def _load(path: str, max_bytes: int) -> tuple[str, str, str | None]:
+    """Read and decode one input; returns ``(source, text, decoding warning or None)``."""
     if path == STDIN:
-        return "<stdin>", read_bytes(_read_stream(sys.stdin.buffer, max_bytes, "<stdin>"),
-                                     source="<stdin>")
+        return ("<stdin>", *decode_bytes(_read_stream(sys.stdin.buffer, max_bytes, "<stdin>"),
+                                         source="<stdin>"))
     try:
+        _refuse_special(path, os.stat(path).st_mode)
         check_size(path, max_bytes=max_bytes)
-        with open(path, "rb") as handle:
+        with _open_report(path) as handle:
             data = _read_stream(handle, max_bytes, path)
     except OSError as exc:
         raise IngestError(path, exc.strerror or str(exc)) from exc
-    return path, read_bytes(data, source=path)
+    return (path, *decode_bytes(data, source=path))
 
 
 def _parse_single(fmt: str, text: str, source: str, options: RecordOptions) -> Document:
@@ -380,7 +419,7 @@ def _read_input(path: str, run: _Run) -> Iterator[Document]:
         yield from _read_url(path, run)
         return
     try:
-        source, text = _load(path, run.max_bytes)
+        source, text, warning = _load(path, run.max_bytes)
         fmt = detect_format(None if path == STDIN else path, text)
         if fmt in ("plain", "html"):
             doc = _parse_single(fmt, text, source, run.options)
@@ -388,11 +427,40 @@ def _read_input(path: str, run: _Run) -> Iterator[Document]:
         run.on_error(err)
         return
     if fmt in ("plain", "html"):
-        yield doc
+        docs: Iterable[Document] = [doc]
     elif fmt == "feed":
-        yield from _read_feed(text, source, run)
+        docs = _read_feed(text, source, run)
     else:
-        yield from _parse_records(fmt, text, source, run.options, run.on_error)
+        docs = _parse_records(fmt, text, source, run.options, run.on_error)
+    yield from _warned(docs, warning)
+
+
+def _warned(docs: Iterable[Document], warning: str | None) -> Iterator[Document]:
+    """Each document of an input with the input's decoding warning first."""
+    for doc in docs:
+        yield doc if warning is None else replace(doc, warnings=(warning, *doc.warnings))
+
+
+def _repaired(doc: Document) -> Document:
+    """``doc`` with lone surrogates (which JSON can escape, but no database stores) replaced by U+FFFD.
+
+    The text keeps its length, so evidence offsets still point into the input; the
+    document's id is that of the repaired text, so a rerun finds it.
+    """
+    changes: dict[str, str] = {}
+    count = 0
+    for name in ("text", "title", "outlet", "url"):
+        value = getattr(doc, name)
+        if value:
+            fixed, n = replace_surrogates(value)
+            if n:
+                changes[name] = fixed
+                count += n
+    if not count:
+        return doc
+    note = (f"{count} lone surrogate{'s' if count > 1 else ''} (not Unicode text, e.g. a JSON "
+            f"\\ud800 escape) replaced by U+FFFD")
+    return replace(doc, **changes, doc_id="", warnings=(*doc.warnings, note))
 
 
 def _walk(root: str, on_error: ErrorHandler) -> Iterator[str]:
@@ -406,15 +474,29 @@ def _walk(root: str, on_error: ErrorHandler) -> Iterator[str]:
             path = os.path.join(folder, name)
             if name.startswith(".") or extension not in FORMATS:
                 continue
+            if not _regular(path, on_error):
+                continue
             if extension != ".xml" or _is_feed_file(path):  # other XML is not a report
                 yield path
 
 
+def _regular(path: str, on_error: ErrorHandler) -> bool:
+    """Whether ``path`` is a regular file; a FIFO, device or socket is reported, never opened."""
+    try:
+        _refuse_special(path, os.stat(path).st_mode)
+    except OSError:
+        return True  # reading it reports the error
+    except IngestError as err:
+        on_error(err)
+        return False
+    return True
+
+
 def _is_feed_file(path: str) -> bool:
     try:
-        with open(path, "rb") as handle:
+        with _open_report(path) as handle:
             return looks_like_feed(handle.read(4000))
-    except OSError:
+    except (OSError, IngestError):
         return True  # reading it again reports the error
 
 
@@ -429,8 +511,25 @@ def _expand(path: str, on_error: ErrorHandler) -> Iterator[str]:
         return
     if stat.S_ISDIR(mode):
         yield from _walk(path, on_error)
+    elif (kind := _special_kind(mode)) is not None:
+        on_error(IngestError(path, f"{kind}, not a report file: not read"))
     else:
         yield path
+
+
+def _isolated(path: str, run: _Run) -> Iterator[Document]:
+    """One input's documents, repaired; a failure nobody foresaw ends this input only, as its error."""
+    read = 0
+    try:
+        for doc in _read_input(path, run):
+            read += 1
+            yield _repaired(doc)
+    except IngestError:              # raised by the caller's own handler: the caller's choice
+        raise
+    except Exception as exc:  # noqa: BLE001  one input must not end the run
+        log.exception("reading %s failed", path)
+        after = f" after {read} document{'s' if read != 1 else ''}" if read else ""
+        run.on_error(IngestError(path, f"reading stopped{after}: {type(exc).__name__}: {exc}"))
 
 
 def _option_date(value: str | None) -> str | None:
@@ -521,7 +620,7 @@ def iter_documents(paths: Iterable[str | os.PathLike[str]], *, published: str | 
         try:
             for given in inputs:
                 for path in _expand(os.fspath(given), handler):
-                    yield from _read_input(path, run)
+                    yield from _isolated(path, run)
         finally:
             run.close()
 

@@ -9,7 +9,9 @@ from __future__ import annotations
 import json
 import re
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from datetime import date
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ReviewError
@@ -29,6 +31,9 @@ _CHOICES = {"category": CATEGORIES, "modality": MODALITIES, "qualifier": QUALIFI
 #: Fields a reviewer may correct.
 CORRECTABLE = (*_TEXT, *_INT, *_FLOAT, *_DATE, *_CHOICES)
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_PARTIES = ("claimant_party", "subject_party")
+#: Sides SCHEMA.md allows besides the registry's parties.
+SCHEMA_PARTIES = ("media", "UN", "NGO", "other", "civilians", "unknown", "international")
 MAX_NOTE = 4000
 
 
@@ -48,6 +53,8 @@ def apply_review(ledger: Ledger, claim_id: str, action: str, *, changes: Mapping
         clean = {f: clean_value(f, v) for f, v in (changes or {}).items()}
         if not clean:
             raise ReviewError("a correction needs at least one changed field")
+        clean.update({f: known_party(ledger, clean[f]) for f in _PARTIES if f in clean})
+        _check_order({**current, **clean}, changed=clean.keys())
         diff = {f: [current[f], v] for f, v in clean.items() if current[f] != v}
         if not diff:
             raise ReviewError("the correction changes nothing")
@@ -91,12 +98,59 @@ def clean_value(field: str, value: Any) -> Any:
     if field in _FLOAT:
         return _as_float(field, value)
     if field in _DATE:
-        if value is not None and not (isinstance(value, str) and _ISO.match(value)):
-            raise ReviewError(f"{field} must be a date YYYY-MM-DD, not {value!r}")
-        return value
+        return _as_date(field, value)
     if not isinstance(value, str) or not value or len(value) > 500:
         raise ReviewError(f"{field} must be non-empty text of at most 500 characters")
     return value
+
+
+def _as_date(field: str, value: Any) -> str | None:
+    if value is None:
+        return None
+    if not (isinstance(value, str) and _ISO.match(value)):
+        raise ReviewError(f"{field} must be a date YYYY-MM-DD, not {value!r}")
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        raise ReviewError(f"{field} {value} is not a day of the calendar") from None
+    return value
+
+
+def _check_order(claim: Mapping[str, Any], changed: Iterable[str]) -> None:
+    """A corrected period must not end before it starts, nor a corrected range run backwards."""
+    changed = set(changed)
+    start, end = claim.get("period_start"), claim.get("period_end")
+    if changed & {"period_start", "period_end"} and start and end and start > end:
+        raise ReviewError(f"period_start {start} is after period_end {end}")
+    low, high = claim.get("low"), claim.get("high")
+    if changed & {"low", "high"} and low is not None and high is not None and low > high:
+        raise ReviewError(f"low {low} is above high {high}")
+
+
+def known_party(ledger: Ledger, name: str) -> str:
+    """``name`` as the ledger spells a side (case aside); a side nobody knows is refused.
+
+    Known: the registry's parties, SCHEMA.md's other sides, and every side the ledger
+    already holds (a registry given at ingest may have added some).
+    """
+    known = {p.casefold(): p for p in (*registry_parties(), *SCHEMA_PARTIES)}
+    if name.casefold() in known:
+        return known[name.casefold()]
+    rows = ledger.db.execute("SELECT DISTINCT claimant_party AS p FROM claims UNION "
+                             "SELECT DISTINCT subject_party AS p FROM claims")
+    in_ledger = {r["p"].casefold(): r["p"] for r in rows if r["p"]}
+    if name.casefold() in in_ledger:
+        return in_ledger[name.casefold()]
+    shown = ", ".join(sorted(known.values(), key=str.casefold)[:12])
+    raise ReviewError(f"{name!r} is not a known side: use a party of the registry or the ledger "
+                      f"({shown}, ...)")
+
+
+@lru_cache(maxsize=1)
+def registry_parties() -> tuple[str, ...]:
+    """The shipped registry's party names (loaded once per process)."""
+    from ..extract.registry import load_registry
+    return tuple(load_registry().parties)
 
 
 def _as_int(field: str, value: Any) -> int | None:
