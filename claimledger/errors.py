@@ -35,6 +35,10 @@ class IngestError(ClaimLedgerError):
         self.source = source
         self.reason = reason
 
+    def __reduce__(self) -> tuple[type[IngestError], tuple[str, str]]:
+        # Pickled as its two parts: worker processes hand their errors back to the writer.
+        return type(self), (self.source, self.reason)
+
 
 class DropDocument(IngestError):
     """A readable input that holds no usable report (empty, binary, oversized)."""
@@ -47,6 +51,9 @@ class ExtractionError(ClaimLedgerError):
         super().__init__(f"{doc_id}: {reason}")
         self.doc_id = doc_id
         self.reason = reason
+
+    def __reduce__(self) -> tuple[type[ExtractionError], tuple[str, str]]:
+        return type(self), (self.doc_id, self.reason)
 
 
 class EvaluationError(ClaimLedgerError):
