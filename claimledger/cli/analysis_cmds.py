@@ -43,7 +43,7 @@ def _print_table(title: str, columns: Sequence[str], rows: Sequence[Sequence[str
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title=title)
+    table = Table(title=cell(title))
     for col in columns:
         table.add_column(col)
     for row in rows:

@@ -133,7 +133,8 @@ def run_ingest(documents: Iterable[Document], ledger: Ledger, *, workers: int = 
         stats = ledger.write_batch(prepared, batch_errors)
         summary.stats.merge(stats)
         summary.errors.extend(batch_errors + stats.rejected)
-        summary.warnings.extend(_warnings(prepared))
+        refused = {e.source for e in stats.rejected}
+        summary.warnings.extend(w for w in _warnings(prepared) if w[0] not in refused)
         if progress:
             progress(summary)
 
