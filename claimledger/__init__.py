@@ -18,7 +18,7 @@ from .errors import (
     ReviewError,
     StoreError,
 )
-from .extract.pipeline import Extractor, extract, extract_batch, extract_documents
+from .extract.pipeline import Budget, Extractor, extract, extract_batch, extract_documents
 from .extract.registry import Registry, load_registry
 from .ingest import iter_documents, read_text
 from .models import Claim, Document, Evidence, ExtractionResult
@@ -27,6 +27,7 @@ from .store import ClaimFilter, Ledger, open_ledger
 __version__ = "0.1.0"
 
 __all__ = [
+    "Budget",
     "Claim",
     "ClaimFilter",
     "ClaimLedgerError",

@@ -98,6 +98,11 @@ class Candidate:
         return self.sentence.start + self.count.end
 
 
+#: The most figures read in one sentence. Real sentences hold at most about ten; a run of
+#: hundreds is a table or noise, and reading each of them costs as much as a whole report.
+MAX_COUNTS = 40
+
+
 class CandidateFinder:
     """Finds claim candidates in sentences (pure, reusable across documents)."""
 
@@ -116,15 +121,19 @@ class CandidateFinder:
                                     r"salvo|salvos|countless|handful|some)\b", re.I)
 
     def find(self, sentence: Sentence) -> list[Candidate]:
-        """Candidates of ``sentence`` that have a category, left to right."""
+        """Candidates of ``sentence`` that have a category, left to right; figures beyond the
+        first :data:`MAX_COUNTS` are not read, and ``self.unread`` says how many there were."""
         text = sentence.text
+        self.unread = 0
         if not self.prefilter.search(text):
             return []
         out: list[Candidate] = []  # the candidates kept so far (a list continues the last of them)
         seen: list[Candidate] = []
         self._previous_ends = []
         self._previous_nouns: list[bool] = []
-        for count in self.counts.find(text):
+        counts = self.counts.find(text)
+        self.unread = max(0, len(counts) - MAX_COUNTS)  # the caller warns about these
+        for count in counts[:MAX_COUNTS]:
             if self.lex.unit_re.match(text[count.end:]):
                 continue
             cand = Candidate(sentence, count)

@@ -52,6 +52,7 @@ class DocumentContext:
     mentions: list[Mention]
     published: date | None
     party_weight: Counter[str] = field(default_factory=Counter)
+    _wars: dict[tuple[str | None, ...], Conflict | None] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         for m in self.mentions:
@@ -65,6 +66,11 @@ class DocumentContext:
 
     def conflict_for(self, *parties: str | None) -> Conflict | None:
         """The war the given parties (else the document) are in, chosen by mentions."""
+        if parties not in self._wars:  # asked for every claim; the answer is fixed per document
+            self._wars[parties] = self._choose_conflict(parties)
+        return self._wars[parties]
+
+    def _choose_conflict(self, parties: tuple[str | None, ...]) -> Conflict | None:
         cands = self.registry.conflicts_of(parties) or self.registry.conflicts
         # a war that began after the report is not its war; of two rounds, the latest one begun
         scored = [(self.party_weight[c.sides[0]] * self.party_weight[c.sides[1]],

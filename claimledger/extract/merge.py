@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from ..models import Claim
+from ..models import Claim, Evidence
 
 _FAMILY = {"killed": "harm", "casualties": "harm"}
 #: How many claims after a total may be its parts: a breakdown follows its total closely, and the
@@ -31,6 +31,7 @@ def merge_duplicates(claims: list[Claim]) -> list[Claim]:
     out: list[Claim] = []
     where: dict[int, int] = {}
     by_key: dict[tuple[object, ...], list[int]] = {}  # the merged claims of each key, by index in ``out``
+    spans: dict[int, dict[tuple[int, int], Evidence]] = {}  # evidence of merged claims, by span
     for i, c in enumerate(claims):
         target = None
         if c.value is not None or c.qualifier == "range":
@@ -44,6 +45,12 @@ def merge_duplicates(claims: list[Claim]) -> list[Claim]:
             continue
         where[i] = target
         out[target] = _combine(out[target], c)
+        spans.setdefault(target, {(e.start, e.end): e for e in out[target].evidence}).update(
+            ((e.start, e.end), e) for e in c.evidence)
+    # the evidence of a merged claim is gathered once at the end (re-sorting it at every merge
+    # made a figure repeated thousands of times quadratic)
+    out = [c if k not in spans else replace(c, evidence=tuple(sorted(spans[k].values(), key=lambda e: e.start)))
+           for k, c in enumerate(out)]
     return [c if c.part_of is None else replace(c, part_of=_remap(c.part_of, where, k))
             for k, c in enumerate(out)]
 
@@ -54,13 +61,12 @@ def _remap(old: int, where: dict[int, int], self_index: int) -> int | None:
 
 
 def _combine(a: Claim, b: Claim) -> Claim:
-    evidence = tuple(sorted({(e.start, e.end): e for e in (*a.evidence, *b.evidence)}.values(),
-                            key=lambda e: e.start))
+    """The merge of ``a`` and ``b``, but for its evidence (see :func:`merge_duplicates`)."""
     base = b if a.qualifier == "exact" and b.qualifier != "exact" else a
     location = base.location or a.location or b.location
     other = a if base is b else b
     lat, lon = (base.latitude, base.longitude) if base.location else (other.latitude, other.longitude)
-    return replace(base, evidence=evidence, location=location, latitude=lat, longitude=lon,
+    return replace(base, location=location, latitude=lat, longitude=lon,
                    confidence=round(min(0.99, max(a.confidence, b.confidence) + 0.05), 2),
                    part_of=a.part_of if a.part_of is not None else b.part_of,
                    period_start=a.period_start or b.period_start, period_end=a.period_end or b.period_end)

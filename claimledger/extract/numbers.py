@@ -6,6 +6,7 @@ claim (a counted noun, a trigger) is decided by the caller.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from .lexicon import Lexicon
@@ -29,6 +30,11 @@ MONTHS = ("january february march april may june july august september october n
           "jan feb mar apr jun jul aug sep sept oct nov dec").split()
 _MONTH_RE = re.compile(r"\b(?:%s)\.?\s*$" % "|".join(MONTHS), re.I)
 _MONTH_AFTER_RE = re.compile(r"^\s*(?:%s)\b" % "|".join(MONTHS), re.I)
+
+
+#: Counts must stay below this: no conflict figure comes near a trillion, and bigger digit
+#: runs (phone numbers, ids, noise) are not counts. It also fits every database's BIGINT.
+MAX_COUNT = 10**12
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +74,42 @@ def words_to_int(text: str) -> int | None:
             total += (current or 1.0) * _SCALES[tok]; current = 0.0; seen = True
         else:
             return None
-    return int(round(total + current)) if seen else None
+    value = total + current
+    if not seen or not value < MAX_COUNT:  # also false for inf and nan
+        return None
+    return int(round(value))
+
+
+class _Spans:
+    """Spans of a sentence already taken by counts, kept sorted for look-ups by bisection."""
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+
+    def add(self, start: int, end: int) -> None:
+        i = bisect_right(self.starts, start)
+        self.starts.insert(i, start)
+        self.ends.insert(i, end)
+
+    def covers(self, pos: int) -> bool:
+        """Some span holds ``pos`` (spans never overlap: each is added where none was)."""
+        i = bisect_right(self.starts, pos) - 1
+        return i >= 0 and pos < self.ends[i]
+
+    def overlaps(self, start: int, end: int) -> bool:
+        """Some span starts inside [start, end), or holds ``start``."""
+        return self.covers(start) or bisect_left(self.starts, start) < bisect_left(self.starts, end)
+
+
+def _word_window(s: str, start: int, reach: int = 40) -> int:
+    """Where to start looking for the words just before ``start``: ``reach`` characters before
+    the white space that precedes it (a qualifier is a few words; scanning the whole sentence
+    before every count made long sentences quadratic)."""
+    j = start
+    while j > 0 and s[j - 1].isspace():
+        j -= 1
+    return max(0, j - reach)
 
 
 class CountFinder:
@@ -91,19 +132,19 @@ class CountFinder:
     def find(self, sentence: str) -> list[Count]:
         """All counts in ``sentence``, left to right, ranges and vague counts included."""
         found: list[Count] = []
-        taken: list[tuple[int, int]] = []
+        taken = _Spans()
         for m in self._range_re.finditer(sentence):
             c = self._range(sentence, m)
             if c:
-                found.append(c); taken.append((m.start(), m.end()))
+                found.append(c); taken.add(m.start(), m.end())
         for m in self._count_re.finditer(sentence):
-            if any(s <= m.start() < e for s, e in taken):
+            if taken.covers(m.start()):
                 continue
             c = self._single(sentence, m.start(1), m.end(1))
             if c:
-                found.append(c); taken.append((c.start, c.end))
+                found.append(c); taken.add(c.start, c.end)
         for m in self._vague_re.finditer(sentence):
-            if not any(s <= m.start() < e or m.start() <= s < m.end() for s, e in taken):
+            if not taken.overlaps(m.start(), m.end()):
                 found.append(Count(m.start(), m.end(), None, "vague", text=m.group(0)))
         return sorted(found, key=lambda c: c.start)
 
@@ -128,7 +169,7 @@ class CountFinder:
         if re.fullmatch(r"(?:19|20)\d\d", text):
             return None  # a year
         qualifier, qstart = "exact", start
-        q = self._qual_re.search(s[:start])
+        q = self._qual_re.search(s, _word_window(s, start), start)
         if q:
             qualifier, qstart = self._qualifier_of[q.group(1).lower()], q.start(1)
         return Count(qstart, end, value, qualifier, text=s[qstart:end])

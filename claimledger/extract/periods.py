@@ -101,7 +101,7 @@ def _scan(sentence: str, anchor: date | None, war_start: date | None,
         for m in rx.finditer(sentence):
             if any(s < m.end() and m.start() < e for s, e in taken):
                 continue
-            ref = _resolve(name, m, anchor, war_start, events)
+            ref = _resolve_in_calendar(name, m, anchor, war_start, events)
             if ref is None:
                 continue
             statement = bool(_STATEMENT_BEFORE.search(sentence[max(0, m.start() - 40):m.start()])) \
@@ -110,6 +110,16 @@ def _scan(sentence: str, anchor: date | None, war_start: date | None,
                                statement, m.group(0)))
             taken.append((m.start(), m.end()))
     return sorted(out, key=lambda r: r.start)
+
+
+def _resolve_in_calendar(name: str, m: re.Match[str], anchor: date | None, war_start: date | None,
+                         events: tuple[tuple[tuple[str, ...], str], ...]) -> TimeRef | None:
+    """:func:`_resolve`, where an expression that lands outside the calendar ("the past 9999999
+    days", "in the year 99999") is not a date."""
+    try:
+        return _resolve(name, m, anchor, war_start, events)
+    except (OverflowError, ValueError):
+        return None
 
 
 def _resolve(name: str, m: re.Match[str], anchor: date | None, war_start: date | None,

@@ -9,15 +9,16 @@ from __future__ import annotations
 import itertools
 import logging
 import re
+import time
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Callable, Iterable, Iterator
 
 from ..errors import ClaimLedgerError, ExtractionError
-from ..models import Claim, Document, Evidence, ExtractionResult
+from ..models import Claim, Document, Evidence, ExtractionResult, replace_surrogates
 from .attribution import Attribution, AttributionFinder, Discourse
-from .claims import Candidate, CandidateFinder
+from .claims import MAX_COUNTS, Candidate, CandidateFinder
 from .context import DocumentContext, disambiguate
 from .learn.features import claimant_features, draft_features, side_features, side_options
 from .learn.model import DecisionModel, load_model
@@ -72,11 +73,67 @@ class _Draft:
     confidence: float | None = None  # the decision model's probability that the claim is right
 
 
+@dataclass(frozen=True, slots=True)
+class Budget:
+    """What extracting one document may cost. Time grows with the text, so only a huge or
+    hostile document reaches a limit; then the rest of it is not read and the document carries
+    a warning that says where reading stopped (a partial result is never silent)."""
+
+    seconds: float = 60.0
+    candidates: int = 5_000  # figures with a category; a long war report has a few hundred
+
+
+class _Meter:
+    """Spending of one document's :class:`Budget`."""
+
+    def __init__(self, budget: Budget, length: int) -> None:
+        self.budget, self.length = budget, length
+        self.started = time.perf_counter()
+        self.candidates = 0
+        self.warning: str | None = None
+        self.crowded: list[int] = []  # offsets of sentences with more figures than are read
+        self.unread = 0
+
+    def unread_figures(self, n: int, at: int) -> None:
+        if n:
+            self.crowded.append(at)
+            self.unread += n
+
+    def warnings(self) -> tuple[str, ...]:
+        out = [self.warning] if self.warning else []
+        if self.crowded:
+            out.append(f"{self.unread:,} figures not read in {len(self.crowded):,} sentences holding more than "
+                       f"{MAX_COUNTS} (a table or a list?), the first at character {self.crowded[0]:,}")
+        return tuple(out)
+
+    def exhausted(self, at: int) -> bool:
+        """While reading sentences: True once a limit is reached; the first time, it records a
+        warning naming offset ``at``, where reading stops."""
+        if self.warning is not None:
+            return True
+        if self.candidates >= self.budget.candidates:
+            return self._stop(at, f"{self.budget.candidates:,} candidate figures")
+        return self.out_of_time(at)
+
+    def out_of_time(self, at: int) -> bool:
+        """While settling claims: True if time runs out before offset ``at`` (once reading has
+        stopped early, what it read is settled: the candidate limit bounds that work)."""
+        if self.warning is None and time.perf_counter() - self.started >= self.budget.seconds:
+            return self._stop(at, f"{self.budget.seconds:g} s")
+        return False
+
+    def _stop(self, at: int, limit: str) -> bool:
+        self.warning = (f"extraction budget reached ({limit}): the text from character {at:,} "
+                        f"of {self.length:,} on was not read for claims")
+        return True
+
+
 class Extractor:
     """Extracts claims from documents with one registry and lexicon (build once, reuse)."""
 
     def __init__(self, registry: Registry | None = None, lexicon: Lexicon | None = None,
-                 model: DecisionModel | None | str = "shipped") -> None:
+                 model: DecisionModel | None | str = "shipped", budget: Budget = Budget()) -> None:
+        self.budget = budget
         self.registry = registry or load_registry()
         self.lexicon = lexicon or default_lexicon()
         self.model = load_model() if model == "shipped" else model  # type: ignore[assignment]
@@ -87,19 +144,33 @@ class Extractor:
 
     def extract(self, doc: Document) -> list[Claim]:
         """All claims of ``doc``, in order of first evidence."""
-        drafts, infos, ctx = self.drafts(doc)
+        return list(self.extract_result(doc).claims)
+
+    def extract_result(self, doc: Document) -> ExtractionResult:
+        """``doc`` with its claims; a budget warning, if a limit was reached, joins its warnings."""
+        doc = _without_surrogates(doc)
+        meter = _Meter(self.budget, len(doc.text))
+        drafts, infos, ctx = self.drafts(doc, meter)
         if self.model is not None:
             self._decide(self.model, drafts, infos, ctx, doc)
-        return self._finish(drafts, doc)
+        claims = tuple(self._finish(drafts, doc))
+        warnings = meter.warnings()
+        if warnings:
+            for w in warnings:
+                log.warning("%s: %s", doc.source or doc.doc_id, w)
+            doc = replace(doc, warnings=(*doc.warnings, *warnings))
+        return ExtractionResult(document=doc, claims=claims)
 
-    def drafts(self, doc: Document) -> tuple[list[_Draft], list[_SentenceInfo], DocumentContext]:
+    def drafts(self, doc: Document, meter: _Meter | None = None
+               ) -> tuple[list[_Draft], list[_SentenceInfo], DocumentContext]:
         """The rules' candidate claims of ``doc`` with what they were read from (before any model)."""
+        meter = meter or _Meter(self.budget, len(doc.text))
         published = _iso(doc.published)
         mentions = disambiguate(self.registry, self.registry.mentions(doc.text))
         ctx = DocumentContext(self.registry, mentions, published)
         conflict = ctx.conflict_for()
-        infos = self._read_sentences(doc.text, mentions, list(conflict.sides) if conflict else [])
-        return self._draft_claims(infos, ctx, doc, published), infos, ctx
+        infos = self._read_sentences(doc.text, mentions, list(conflict.sides) if conflict else [], meter)
+        return self._draft_claims(infos, ctx, doc, published, meter), infos, ctx
 
     # -- the learned decision layer -------------------------------------------------------------
     def _decide(self, model: DecisionModel, drafts: list[_Draft], infos: list[_SentenceInfo],
@@ -128,7 +199,8 @@ class Extractor:
                 d.cand.category = None
 
     # -- pass 1 ---------------------------------------------------------------------------------
-    def _read_sentences(self, text: str, mentions: list[Mention], sides: list[str]) -> list[_SentenceInfo]:
+    def _read_sentences(self, text: str, mentions: list[Mention], sides: list[str],
+                        meter: _Meter) -> list[_SentenceInfo]:
         quotes = quote_spans(text)
         infos: list[_SentenceInfo] = []
         history = Discourse(self.registry, sides)
@@ -140,6 +212,8 @@ class Extractor:
         quotes.sort()
         first_quote = 0  # quotes ending before the sentence are never looked at again
         for s in split_sentences(text):
+            if meter.exhausted(s.start):
+                break
             lo, hi = bisect_left(starts, s.start), bisect_left(starts, s.end)
             local = [_shift(m, -s.start) for m in mentions[lo:hi]]
             while first_quote < len(quotes) and quotes[first_quote][1] <= s.start:
@@ -148,6 +222,8 @@ class Extractor:
                  for a, b in itertools.takewhile(lambda ab: ab[0] < s.end, quotes[first_quote:first_quote + 64])
                  if b > s.start]
             cands = self.candidates.find(s)
+            meter.candidates += len(cands)
+            meter.unread_figures(self.candidates.unread, s.start)
             atts = self.attributions.find(s.text, local, q, history, [c.count.start for c in cands])
             history.add_sentence(local, atts)
             infos.append(_SentenceInfo(s, local, q, cands, atts))
@@ -155,13 +231,15 @@ class Extractor:
 
     # -- pass 2 ---------------------------------------------------------------------------------
     def _draft_claims(self, infos: list[_SentenceInfo], ctx: DocumentContext, doc: Document,
-                      published: date | None) -> list[_Draft]:
+                      published: date | None, meter: _Meter) -> list[_Draft]:
         outlet = self._outlet_of(infos, doc)
         statement_dates = self._statement_dates(infos, ctx, published)
         contexts: dict[str, _Draft] = {}
         drafts: list[_Draft] = []
         story = self._story_day(infos, published)
         for i, info in enumerate(infos):
+            if meter.out_of_time(info.sentence.start):
+                break
             for cand in info.candidates:
                 att, how = self._attribute(cand, i, infos, outlet)
                 d = _Draft(cand, att, how)
@@ -544,6 +622,16 @@ def _in_breakdown_list(text: str, prev: Candidate, cand: Candidate) -> bool:
                           r"more\s+than\s+|at\s+least\s+)?$", glue)) and len(glue) < 120
 
 
+def _without_surrogates(doc: Document) -> Document:
+    """A document built by a caller may hold lone surrogates (JSON can escape them); they become
+    U+FFFD, same length, so evidence offsets still hold, and the document says how many."""
+    text, n = replace_surrogates(doc.text)
+    if not n:
+        return doc
+    note = f"{n} lone surrogate{'s' if n > 1 else ''} (not Unicode text) replaced by U+FFFD"
+    return replace(doc, text=text, warnings=(*doc.warnings, note))
+
+
 def _figure_key(d: _Draft) -> tuple[object, ...]:
     c = d.cand.count
     return c.value, c.low, c.high, d.cand.category
@@ -644,6 +732,10 @@ def extract(text: str, *, published: str | None = None, outlet: str | None = Non
 
     Returns:
         The claims in order of their first evidence.
+
+    Raises:
+        DropDocument: ``text`` is empty or holds only markup and metadata.
+        ConfigError: ``published`` is not a date.
     """
     from ..ingest import read_text
     ex = _extractor(registry)
@@ -665,7 +757,7 @@ def extract_documents(docs: Iterable[Document], *, registry: Registry | None = N
     ex = extractor or _extractor(registry)
     for doc in docs:
         try:
-            yield ExtractionResult(document=doc, claims=tuple(ex.extract(doc)))
+            yield ex.extract_result(doc)
         except ClaimLedgerError:
             raise
         except Exception as exc:  # a bug on one document must not end the batch
