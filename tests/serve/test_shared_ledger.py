@@ -18,12 +18,15 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+
+from claimledger.store import open_ledger
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
@@ -210,21 +213,24 @@ def test_web_app_and_every_command_share_one_sqlite_ledger_through_three_kills(t
             traffic.start()
             commands = list(_commands(db, tmp_path, n, every=n == 0))
             kill_after = rng.randrange(1, len(commands) + 1)        # a random point of this round's work
-            for i, args in enumerate(commands, 1):
-                done = _cl(*args)
-                assert done.returncode == 0, (args, done.stderr)
-                if args[0] == "claims":
-                    seen_claims |= {row["claim_id"] for row in json.loads(done.stdout)}
-                if server.proc.poll() is None:
-                    assert _deleted_ledger_files(server.proc.pid, db) == [], args
-                if args[0] in ("ingest", "import-series") and server.proc.poll() is None:
-                    # a claim another process just wrote is served at once
-                    count = json.loads(_cl("status", "--db", db, "--json").stdout)["claims"]
-                    served = httpx.get(f"{server.base}/api/claims?limit=1&include_rejected=true", timeout=30).json()
-                    assert served["total"] >= count
-                if i == kill_after:
-                    time.sleep(rng.uniform(0.0, 0.5))
-                    server.kill()
+            with ThreadPoolExecutor(max_workers=3) as pool:         # commands overlap each other too
+                running = {pool.submit(_cl, *args): args for args in commands}
+                for i, fut in enumerate(as_completed(running), 1):
+                    args, done = running[fut], fut.result()
+                    assert done.returncode == 0, (args, done.stderr)
+                    if args[0] == "claims":
+                        seen_claims |= {row["claim_id"] for row in json.loads(done.stdout)}
+                    if server.proc.poll() is None:
+                        assert _deleted_ledger_files(server.proc.pid, db) == [], args
+                        if args[0] in ("ingest", "import-series"):  # what another process wrote is served
+                            with open_ledger(db) as ledger:
+                                count = ledger.counts()["claims"]
+                            served = httpx.get(f"{server.base}/api/claims?limit=1&include_rejected=true",
+                                               timeout=30).json()
+                            assert served["total"] >= count
+                    if i == kill_after:
+                        time.sleep(rng.uniform(0.0, 0.5))
+                        server.kill()
             traffic.join()
             assert traffic.failures == []
             acknowledged.update(traffic.acknowledged)
