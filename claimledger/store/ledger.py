@@ -145,7 +145,7 @@ class Ledger:
                     stats.merge(self._write([item], ()))
             except RecordRejected as exc:
                 stats.rejected.append(_refused(item, str(exc)))
-            except StoreError:
+            except (StoreError, *self.db.retryable):   # the ledger's trouble, not this document's
                 raise
             except Exception as exc:  # noqa: BLE001
                 stats.rejected.append(_refused(item, f"{type(exc).__name__}: {exc}"))
