@@ -26,17 +26,18 @@ FORMATS = ("json", "jsonl", "csv", "table")
 @click.option("--outlet", help="Outlet name for every input: the claimant of figures in its own voice.")
 @click.option("--max-bytes", type=int, default=50_000_000, show_default=True, help="Largest input file read.")
 @click.option("--text-column", help="CSV column / JSON field holding the report text.")
+@click.option("--accurate", is_flag=True,
+              help="Ask spaCy's parser about speakers no rule names (slower; see README, 'Speed').")
 @registry_option
 def extract(paths: tuple[str, ...], fmt: str, published: str | None, outlet: str | None, max_bytes: int,
-            text_column: str | None, registry_files: tuple[str, ...]) -> None:
+            text_column: str | None, accurate: bool, registry_files: tuple[str, ...]) -> None:
     """Extract every attributed claim from reports.
 
     PATHS are files (text, Markdown, HTML, JSON, JSONL, CSV), directories (read recursively)
     or - for standard input. Unreadable inputs are reported on stderr and skipped; the exit
     status is 0 when all inputs were read, 1 when some were skipped, 2 when none could be read.
     """
-    from ..extract.pipeline import extract_documents
-    from ..extract.registry import load_registry
+    from ..extract.pipeline import Extractor, extract_documents
     from ..ingest import iter_documents
 
     registry = _load_registry(registry_files)
@@ -49,7 +50,7 @@ def extract(paths: tuple[str, ...], fmt: str, published: str | None, outlet: str
     try:
         docs = iter_documents(paths, published=published, outlet=outlet, max_bytes=max_bytes,
                               on_error=on_error, war_starts=registry.war_starts(), text_column=text_column)
-        results = list(extract_documents(_warn_dates(docs), registry=registry,
+        results = list(extract_documents(_warn_dates(docs), extractor=Extractor(registry, accurate=accurate),
                                          on_error=lambda e: on_error(IngestError(e.doc_id, e.reason))))
     except ClaimLedgerError as exc:
         raise click.ClickException(printable(exc)) from exc
@@ -70,9 +71,10 @@ def extract(paths: tuple[str, ...], fmt: str, published: str | None, outlet: str
               help="Only the documents of this split of the real corpus (repeatable; default: all).")
 @click.option("--calibration", is_flag=True, help="Also print a reliability table of the claims' confidence.")
 @click.option("--model", "model_path", help="A decision model file, or 'none' for the rules alone (default: the shipped one).")
+@click.option("--accurate", is_flag=True, help="Score the accurate path (spaCy for speakers no rule names).")
 @registry_option
 def evaluate(gold_dir: str, texts_dir: str, as_json: bool, misses: bool, predictions: str | None,
-             splits: tuple[str, ...], calibration: bool, model_path: str | None,
+             splits: tuple[str, ...], calibration: bool, model_path: str | None, accurate: bool,
              registry_files: tuple[str, ...]) -> None:
     """Score extraction against gold annotations: strict and lenient P/R/F1, attribute accuracy."""
     from ..analyze.evaluate import Report, gold_files, load_gold
@@ -86,7 +88,7 @@ def evaluate(gold_dir: str, texts_dir: str, as_json: bool, misses: bool, predict
         model = None if model_path == "none" else load_model(model_path)
     except ClaimLedgerError as exc:
         raise click.ClickException(str(exc)) from exc
-    extractor = Extractor(registry, model=model)
+    extractor = Extractor(registry, model=model, accurate=accurate)
     report = Report()
     try:
         for name, path in gold_files(Path(gold_dir)):

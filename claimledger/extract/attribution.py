@@ -5,6 +5,7 @@ import re
 from dataclasses import dataclass
 
 from .lexicon import Lexicon, normalize
+from .names import named_speaker_by_rules
 from .registry import Mention, Registry
 
 _CLAIMANT_KINDS = ("organ", "party")
@@ -63,9 +64,10 @@ _FREE_RELATIVE = re.compile(r"\bwhat\s+(?:[\w'’-]+\s+){1,3}$", re.I)
 class AttributionFinder:
     """Finds reporting clauses in a sentence and resolves their subjects to claimants."""
 
-    def __init__(self, lexicon: Lexicon, registry: Registry) -> None:
+    def __init__(self, lexicon: Lexicon, registry: Registry, *, accurate: bool = False) -> None:
         self.lex = lexicon
         self.registry = registry
+        self.accurate = accurate  # unknown named speakers found by spaCy's parse (slow) instead of rules
 
     def find(self, text: str, mentions: list[Mention], quotes: list[tuple[int, int]],
              history: "Discourse", counts_at: list[int]) -> list[Attribution]:
@@ -112,7 +114,7 @@ class AttributionFinder:
         if who is None:
             who = self._officials(text, m, mentions)
         if who is None and counts_at and verb not in _NOUN_VERBS:
-            who = self._parsed(text, m.start(), mentions, last)
+            who = self._named(text, m.start(), m.end(), mentions, last)
         if who is None:
             return None
         claimant, party, role, explicit, key = who
@@ -178,20 +180,24 @@ class AttributionFinder:
             return None
         return first if "," in text[first.end:verb_start] else None
 
-    def _parsed(self, text: str, verb_start: int, mentions: list[Mention],
-                last: "Discourse") -> tuple[str, str, str, bool, str] | None:
-        """A named speaker the registry does not know, from spaCy (the slow path, rarely taken).
+    def _named(self, text: str, verb_start: int, verb_end: int, mentions: list[Mention],
+               last: "Discourse") -> tuple[str, str, str, bool, str] | None:
+        """A named speaker the registry does not know: found by rules (:mod:`.names`), or by
+        spaCy's parse on the accurate path (:mod:`.parse`).
 
         Kept only when it can be tied to a side: an earlier claimant of the same name, a
         demonym in the name, or a place named in apposition ("the governor of Kursk region").
         """
-        from .parse import named_speaker
+        if self.accurate:
+            from .parse import named_speaker
 
-        found = named_speaker(text, verb_start)
+            found = named_speaker(text, verb_start)
+        else:
+            found = named_speaker_by_rules(text, verb_start, verb_end)
         if found is None:
             return None
         name, label, start = found
-        if label not in ("PERSON", "ORG") or any(start <= x.start < start + len(name) for x in mentions):
+        if label not in ("PERSON", "ORG") or any(x.start < start + len(name) and start < x.end for x in mentions):
             return None
         for word in reversed(name.split()):
             known = last.by_surname(word)

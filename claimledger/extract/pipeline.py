@@ -132,14 +132,15 @@ class Extractor:
     """Extracts claims from documents with one registry and lexicon (build once, reuse)."""
 
     def __init__(self, registry: Registry | None = None, lexicon: Lexicon | None = None,
-                 model: DecisionModel | None | str = "shipped", budget: Budget = Budget()) -> None:
+                 model: DecisionModel | None | str = "shipped", budget: Budget = Budget(),
+                 accurate: bool = False) -> None:
         self.budget = budget
         self.registry = registry or load_registry()
         self.lexicon = lexicon or default_lexicon()
         self.model = load_model() if model == "shipped" else model  # type: ignore[assignment]
         people = [n for p in self.registry.parties.values() for n in p["names"] if n[:1].isupper() and n.endswith("s")]
         self.candidates = CandidateFinder(self.lexicon, people_words=people)
-        self.attributions = AttributionFinder(self.lexicon, self.registry)
+        self.attributions = AttributionFinder(self.lexicon, self.registry, accurate=accurate)
         self.belligerents = frozenset(p for p in self.registry.parties if self.registry.kind_of(p) == "belligerent")
 
     def extract(self, doc: Document) -> list[Claim]:

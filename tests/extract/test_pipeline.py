@@ -110,21 +110,21 @@ def test_extract_documents_routes_failures_to_the_handler(monkeypatch) -> None:
     errors: list[ExtractionError] = []
     good = Document(text="The army said two soldiers were killed.", source="good")
     bad = Document(text="boom", source="bad")
-    original = pipeline.Extractor.extract
+    original = pipeline.Extractor.extract_result
 
     def exploding(self, doc):
         if doc.source == "bad":
             raise RuntimeError("boom")
         return original(self, doc)
 
-    monkeypatch.setattr(pipeline.Extractor, "extract", exploding)
+    monkeypatch.setattr(pipeline.Extractor, "extract_result", exploding)
     results = list(extract_documents([bad, good], on_error=errors.append))
     assert [r.document.source for r in results] == ["good"]
     assert len(errors) == 1 and "boom" in errors[0].reason
 
 
 def test_unknown_named_speaker_is_parsed_and_tied_to_a_side() -> None:
-    """No registry entry for the governor: the slow path (spaCy) names him, the place gives the side."""
+    """No registry entry for the governor: the name before the apposition speaks, the place gives the side."""
     claims = extract("Published: 2024-08-14\n\nIvan Petrov, the acting governor of Kursk region, said 12 civilians "
                      "had been killed on Tuesday.\n")
     c = one(claims, value=12)
