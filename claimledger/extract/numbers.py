@@ -9,7 +9,7 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
-from .lexicon import Lexicon
+from .lexicon import Lexicon, trie_alternation
 
 _UNITS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -20,7 +20,7 @@ _UNITS = {
 }
 _SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
 _DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
-_WORD = "|".join(sorted([*_UNITS, *_SCALES, "dozen"], key=len, reverse=True))
+_WORD = trie_alternation([*_UNITS, *_SCALES, "dozen"])
 _ATOM = rf"(?:{_DIGITS}|(?:{_WORD})(?![\w]))"
 _SEP = r"(?:(?:(?<=hundred)|(?<=thousand)|(?<=million)|(?<=billion))\s+and\s+|\s*-\s*(?=(?:{w})\b)|\s+(?=(?:{w}|dozen)\b))".format(w="|".join(_SCALES) + "|" + "|".join(k for k in _UNITS if _UNITS[k] < 10))
 # A count: optional article before dozen/hundred/thousand, then atoms joined by spaces, hyphens, "and".
@@ -120,7 +120,7 @@ class CountFinder:
         self._qualifier_of = {p.lower(): q for p, q in quals}
         qual_alt = "|".join(re.escape(p) for p, _ in quals)
         self._qual_re = re.compile(rf"(?:^|(?<=[\s(\"“']))({qual_alt})\s+$", re.I)
-        vague_alt = "|".join(re.escape(v) for v in sorted(lexicon.vague_counts, key=len, reverse=True))
+        vague_alt = trie_alternation(lexicon.vague_counts, space=" ")
         self._vague_re = re.compile(rf"\b(?:{vague_alt})\b(?:\s+of\b)?", re.I)
         self._range_re = re.compile(
             rf"(?:\bbetween\s+({_COUNT})\s+and\s+({_COUNT}))|(?:\bfrom\s+({_COUNT})\s+to\s+({_COUNT}))"
