@@ -18,9 +18,8 @@ def disambiguate(registry: Registry, mentions: list[Mention]) -> list[Mention]:
         if len(parties) == 1:
             weight[parties.pop()] += 1
             if m.kind == "place" and m.party:
-                for p, e in registry.parties.items():
-                    if m.party in e.get("homelands", []):
-                        weight[p] += 1
+                for p in registry.parties_at_home_in(m.party):
+                    weight[p] += 1
     war = _main_war(registry, weight)
     named = {c.name for cands in readings if len({c.party for c in cands if c.party}) == 1 for c in cands
              if c.kind == "organ"}
@@ -61,7 +60,7 @@ class DocumentContext:
 
     def _parties_of(self, m: Mention) -> list[str]:
         if m.kind == "place" and m.party:
-            return [p for p, e in self.registry.parties.items() if m.party in e.get("homelands", [])] + [m.party]
+            return [*self.registry.parties_at_home_in(m.party), m.party]
         return [m.party] if m.party else []
 
     def conflict_for(self, *parties: str | None) -> Conflict | None:

@@ -97,6 +97,7 @@ class Registry:
         self.irregular_terms += [str(t) for t in data.get("irregular_terms") or []]
         self.organ_kinds += organ_kinds(data.get("organ_kinds") or [], origin)
         self._trie = {}
+        self._lookups: dict[str, dict[str, Any]] = {}  # built again from the merged data when asked
 
     def _add_party(self, p: dict[str, Any], origin: str) -> None:
         if not isinstance(p, dict) or "name" not in p:
@@ -133,13 +134,33 @@ class Registry:
 
     def enemies_of(self, party: str | None) -> list[str]:
         """Every party fighting ``party`` in some conflict, in registry order."""
-        out: list[str] = []
-        for c in self.conflicts:
-            if party in c.sides:
-                other = c.sides[1] if c.sides[0] == party else c.sides[0]
-                if other not in out:
-                    out.append(other)
-        return out
+        enemies = self._lookup("enemies")
+        if (party or "") not in enemies:
+            out: list[str] = []
+            for c in self.conflicts:
+                if party in c.sides:
+                    other = c.sides[1] if c.sides[0] == party else c.sides[0]
+                    if other not in out:
+                        out.append(other)
+            enemies[party or ""] = out
+        return list(enemies[party or ""])
+
+    def parties_at_home_in(self, place_party: str) -> list[str]:
+        """The parties whose homelands include ``place_party`` ("Gaza" for the Palestinian groups)."""
+        return self._lookup("at_home").get(place_party, [])
+
+    def _lookup(self, name: str) -> dict[str, Any]:
+        """A look-up table derived from the merged registry, built on first use."""
+        if not getattr(self, "_lookups", None):
+            at_home: dict[str, list[str]] = {}
+            capitals: dict[str, str] = {}
+            for party, entry in self.parties.items():
+                for home in entry.get("homelands", []):
+                    at_home.setdefault(home, []).append(party)
+                for capital in entry.get("capitals", []):
+                    capitals.setdefault(capital, party)
+            self._lookups = {"at_home": at_home, "capitals": capitals, "enemies": {}}
+        return self._lookups[name]
 
     def as_state(self, m: Mention) -> Mention:
         """A capital city as an actor or speaker stands for its state ("Moscow denied ...",
@@ -149,10 +170,7 @@ class Registry:
 
     def capital_of(self, place: str) -> str | None:
         """The state whose capital ``place`` is ("Moscow said" speaks for Russia)."""
-        for name, entry in self.parties.items():
-            if place in entry.get("capitals", []):
-                return name
-        return None
+        return self._lookup("capitals").get(place)
 
     def homelands(self, party: str) -> set[str]:
         return {party, *self.parties.get(party, {}).get("homelands", [])}
