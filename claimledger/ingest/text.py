@@ -52,7 +52,9 @@ _RULE = re.compile(r"^ {0,3}([-*_])[ \t]*(?:\1[ \t]*){2,}$")
 _QUOTE = re.compile(r"^ {0,3}(?P<marks>>[> \t]*)")
 _ASTERISKS = re.compile(r"(?<!\d)\*+|\*+(?!\d)")
 _UNDERSCORES = re.compile(r"(?<!\w)_{1,3}(?=\S)|(?<=\S)_{1,3}(?!\w)")
-_LINK = re.compile(r"(?P<open>!?\[)[^\]\n]*(?P<close>\]\([^)\s]*(?:[ \t]+\"[^\"\n]*\")?\))")
+# Neither the link text nor the address holds a bracket: each scan then stops at the next one,
+# so a run of brackets costs linear time, not quadratic.
+_LINK = re.compile(r"(?P<open>!?\[)[^\[\]\n]*(?P<close>\]\([^)\s\[\]]*(?:[ \t]+\"[^\"\n]*\")?\))")
 _AUTOLINK = re.compile(r"(?P<open><)(?:https?://|mailto:)[^\s<>]+(?P<close>>)")
 _ACRONYM = re.compile(r"^(?P<name>.+?)\s*\((?P<short>[A-Z][A-Za-z&.\-]{1,11})\)$")
 # "Reuters could not independently verify ...": the outlet speaking of itself.

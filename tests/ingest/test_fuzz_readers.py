@@ -20,6 +20,7 @@ import json
 import os
 import signal
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import timedelta
@@ -39,6 +40,9 @@ EXAMPLES = int(os.environ.get("CLAIMLEDGER_FUZZ_EXAMPLES", "40"))
 DEADLINE = timedelta(seconds=5)
 #: A reader still busy after this is stuck: the example is stopped and fails.
 HANG_S = 30
+
+# A failing example of 100 KB makes hypothesis warn about its long repr; the failure is what matters.
+pytestmark = pytest.mark.filterwarnings("ignore:Generating overly large repr")
 
 FUZZ = settings(max_examples=EXAMPLES, deadline=DEADLINE, database=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
@@ -467,3 +471,14 @@ def test_feed_item_dated_year_zero_has_no_date() -> None:
     """feedparser parses '0000-01-01'; date(0, 1, 1) raised ValueError."""
     feed = parse_feed(ATOM.format(title="F", updated="0000-01-01").encode(), source="f.atom")
     assert feed.items[0].published is None and feed.items[0].text == "Nine soldiers were killed."
+
+
+@pytest.mark.parametrize("unit", ["[", "[](", "[a](", "[[]]"])
+def test_a_run_of_brackets_reads_in_linear_time(unit: str) -> None:
+    """The Markdown link pattern rescanned to the next ']' from every '[': 200 KB of '[' took ~10 minutes."""
+    text = unit * (200_000 // len(unit)) + " 9 soldiers were killed."
+    with time_limit(HANG_S):
+        started = time.perf_counter()
+        doc = read_text(text, source="brackets.md")
+        assert time.perf_counter() - started < 5
+    assert doc.text.endswith("9 soldiers were killed.")
