@@ -167,10 +167,13 @@ class Extractor:
         """The rules' candidate claims of ``doc`` with what they were read from (before any model)."""
         meter = meter or _Meter(self.budget, len(doc.text))
         published = _iso(doc.published)
+        read = self._find_candidates(doc.text, meter)
+        if not any(cands for _, cands in read):  # no figure of any category: nothing to attribute
+            return [], [], DocumentContext(self.registry, [], published)
         mentions = disambiguate(self.registry, self.registry.mentions(doc.text))
         ctx = DocumentContext(self.registry, mentions, published)
         conflict = ctx.conflict_for()
-        infos = self._read_sentences(doc.text, mentions, list(conflict.sides) if conflict else [], meter)
+        infos = self._read_sentences(doc.text, read, mentions, list(conflict.sides) if conflict else [])
         return self._draft_claims(infos, ctx, doc, published, meter), infos, ctx
 
     # -- the learned decision layer -------------------------------------------------------------
@@ -200,8 +203,21 @@ class Extractor:
                 d.cand.category = None
 
     # -- pass 1 ---------------------------------------------------------------------------------
-    def _read_sentences(self, text: str, mentions: list[Mention], sides: list[str],
-                        meter: _Meter) -> list[_SentenceInfo]:
+    def _find_candidates(self, text: str, meter: _Meter) -> list[tuple[Sentence, list[Candidate]]]:
+        """Each sentence read within the budget, with its candidate figures. Most of a general news
+        stream has none, and then nothing else is read (names, speakers, quotations)."""
+        out: list[tuple[Sentence, list[Candidate]]] = []
+        for s in split_sentences(text):
+            if meter.exhausted(s.start):
+                break
+            cands = self.candidates.find(s)
+            meter.candidates += len(cands)
+            meter.unread_figures(self.candidates.unread, s.start)
+            out.append((s, cands))
+        return out
+
+    def _read_sentences(self, text: str, read: list[tuple[Sentence, list[Candidate]]], mentions: list[Mention],
+                        sides: list[str]) -> list[_SentenceInfo]:
         quotes = quote_spans(text)
         infos: list[_SentenceInfo] = []
         history = Discourse(self.registry, sides)
@@ -212,9 +228,7 @@ class Extractor:
         starts = [m.start for m in mentions]
         quotes.sort()
         first_quote = 0  # quotes ending before the sentence are never looked at again
-        for s in split_sentences(text):
-            if meter.exhausted(s.start):
-                break
+        for s, cands in read:
             lo, hi = bisect_left(starts, s.start), bisect_left(starts, s.end)
             local = [_shift(m, -s.start) for m in mentions[lo:hi]]
             while first_quote < len(quotes) and quotes[first_quote][1] <= s.start:
@@ -222,9 +236,6 @@ class Extractor:
             q = [(max(a, s.start) - s.start, min(b, s.end) - s.start)
                  for a, b in itertools.takewhile(lambda ab: ab[0] < s.end, quotes[first_quote:first_quote + 64])
                  if b > s.start]
-            cands = self.candidates.find(s)
-            meter.candidates += len(cands)
-            meter.unread_figures(self.candidates.unread, s.start)
             atts = self.attributions.find(s.text, local, q, history, [c.count.start for c in cands])
             history.add_sentence(local, atts)
             infos.append(_SentenceInfo(s, local, q, cands, atts))
