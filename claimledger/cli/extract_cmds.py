@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from ..errors import ClaimLedgerError, IngestError
+from ..errors import ClaimLedgerError, ExtractionError, IngestError
 from ..models import CLAIM_FIELDS, ExtractionResult
 from .base import cell, cli, printable, registry_option
 from .base import load_registry_or_fail as _load_registry
@@ -28,15 +28,18 @@ FORMATS = ("json", "jsonl", "csv", "table")
 @click.option("--text-column", help="CSV column / JSON field holding the report text.")
 @click.option("--accurate", is_flag=True,
               help="Ask spaCy's parser about speakers no rule names (slower; see README, 'Speed').")
+@click.option("--workers", type=click.IntRange(1, 256), default=1, show_default=True,
+              help="Worker processes extracting at once (one per core); output keeps the input order.")
 @registry_option
 def extract(paths: tuple[str, ...], fmt: str, published: str | None, outlet: str | None, max_bytes: int,
-            text_column: str | None, accurate: bool, registry_files: tuple[str, ...]) -> None:
+            text_column: str | None, accurate: bool, workers: int, registry_files: tuple[str, ...]) -> None:
     """Extract every attributed claim from reports.
 
     PATHS are files (text, Markdown, HTML, JSON, JSONL, CSV), directories (read recursively)
     or - for standard input. Unreadable inputs are reported on stderr and skipped; the exit
     status is 0 when all inputs were read, 1 when some were skipped, 2 when none could be read.
     """
+    from ..extract.parallel import extract_in_parallel
     from ..extract.pipeline import Extractor, extract_documents
     from ..ingest import iter_documents
 
@@ -50,8 +53,15 @@ def extract(paths: tuple[str, ...], fmt: str, published: str | None, outlet: str
     try:
         docs = iter_documents(paths, published=published, outlet=outlet, max_bytes=max_bytes,
                               on_error=on_error, war_starts=registry.war_starts(), text_column=text_column)
-        results = list(extract_documents(_warn_dates(docs), extractor=Extractor(registry, accurate=accurate),
-                                         on_error=lambda e: on_error(IngestError(e.doc_id, e.reason))))
+        def failed(e: ExtractionError) -> None:
+            on_error(IngestError(e.doc_id, e.reason))
+
+        if workers > 1:
+            results = list(extract_in_parallel(_warn_dates(docs), workers=workers, registry_files=registry_files,
+                                               accurate=accurate, on_error=failed))
+        else:
+            results = list(extract_documents(_warn_dates(docs), extractor=Extractor(registry, accurate=accurate),
+                                             on_error=failed))
     except ClaimLedgerError as exc:
         raise click.ClickException(printable(exc)) from exc
     _emit(results, fmt)

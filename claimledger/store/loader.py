@@ -8,10 +8,6 @@ ingest errors met since the last one.
 from __future__ import annotations
 
 import os
-import signal
-import sys
-import threading
-import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -20,6 +16,7 @@ from itertools import islice
 from typing import Any
 
 from ..errors import IngestError
+from ..extract.parallel import die_with_parent
 from ..models import Document
 from .ledger import AddStats, Ledger, Prepared, countable
 
@@ -47,11 +44,6 @@ class IngestSummary:
 
 #: This process's extractor when the ingest names extra registries (None: the shipped default).
 _worker_extractor: Any = None
-#: Seconds between a worker's checks that its parent still lives (where the OS cannot tell it).
-PARENT_POLL_S = 0.5
-_PR_SET_PDEATHSIG = 1
-
-
 def _init_worker(registry_files: tuple[str, ...], parent: int | None = None) -> None:
     global _worker_extractor
     if parent is not None:
@@ -59,30 +51,6 @@ def _init_worker(registry_files: tuple[str, ...], parent: int | None = None) -> 
     from ..extract.pipeline import Extractor
     from ..extract.registry import load_registry
     _worker_extractor = Extractor(load_registry(*registry_files)) if registry_files else None
-
-
-def die_with_parent(parent: int) -> None:
-    """End this worker as soon as ``parent`` ends, even by SIGKILL (which it cannot pass on).
-
-    Linux sends the signal itself (``PR_SET_PDEATHSIG``); elsewhere, and as a second line, a
-    thread watches for the worker being handed to another parent.
-    """
-    if sys.platform.startswith("linux"):
-        try:
-            import ctypes
-            libc = ctypes.CDLL(None, use_errno=True)
-            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-        except (OSError, AttributeError):
-            pass
-    if os.getppid() != parent:  # the parent died before the request above took effect
-        os._exit(1)
-    threading.Thread(target=_watch_parent, args=(parent,), name="parent-watch", daemon=True).start()
-
-
-def _watch_parent(parent: int) -> None:
-    while os.getppid() == parent:
-        time.sleep(PARENT_POLL_S)
-    os._exit(1)
 
 
 def extract_prepared(docs: Sequence[Document]) -> tuple[list[Prepared], list[IngestError]]:

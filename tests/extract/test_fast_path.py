@@ -68,3 +68,15 @@ def test_the_default_path_never_loads_the_parser():
     Extractor().extract(read_text("Five soldiers were killed, Tom Smith said. Ngavho told EFE 3 died.",
                                   published="2024-01-01"))
     assert parse._nlp.cache_info().currsize == 0
+
+
+def test_extract_with_worker_processes_gives_the_same_output_in_the_same_order(tmp_path):
+    from pathlib import Path
+
+    articles = sorted((Path(__file__).resolve().parents[1] / "data" / "articles").glob("*.txt"))[:12]
+    for a in articles:
+        (tmp_path / a.name).write_text(a.read_text(encoding="utf-8"), encoding="utf-8")
+    one = CliRunner().invoke(cli, ["extract", str(tmp_path), "--format", "jsonl"])
+    two = CliRunner().invoke(cli, ["extract", str(tmp_path), "--format", "jsonl", "--workers", "2"])
+    assert one.exit_code == 0 and two.exit_code == 0, one.output + two.output
+    assert one.output == two.output and one.output.count("\n") > 12
