@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .lexicon import Lexicon, normalize
+from .lexicon import Lexicon, normalize, trie_alternation
 from .numbers import Count, CountFinder
 from .sentences import Sentence
 
@@ -66,6 +66,14 @@ _AUXILIARY = re.compile(r"^(?:were|was|are|is|been|being|have\s+been|has\s+been|
 _PERSON_TRIGGERS = {"killed", "wounded", "casualties", "captured", "missing", "arrested", "displaced"}
 
 
+# Words a figure with no counted noun or act can still take its category from: a breakdown
+# ("of them", "including") or a total ("bringing the toll to")
+_CONTEXT_WORDS = re.compile(r"\b(?:%s)\b" % trie_alternation(
+    "them whom which those these total toll tally count number figure losses rose risen rising raise raises "
+    "climbed jumped increased raised raising bringing brings brought pushing pushed taking took including "
+    "includes included among".split()), re.I)
+
+
 def _kept(c: "Candidate") -> bool:
     return bool(c.category or c.breakdown in ("of_them", "total", "including") or c.elliptic)
 
@@ -114,18 +122,19 @@ class CandidateFinder:
         self.counts = CountFinder(lexicon)
         self.noun_re = lexicon.noun_regex(people_words)
         self.people_words = {normalize(w) for w in people_words}
-        self.prefilter = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
-                                    r"twelve|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|"
-                                    r"thousand|dozen|dozens|scores|several|many|numerous|number|few|"
-                                    r"multiple|hundreds|thousands|series|wave|waves|barrage|barrages|"
-                                    r"salvo|salvos|countless|handful|some)\b", re.I)
+        count_words = trie_alternation(
+            "one two three four five six seven eight nine ten eleven twelve twenty thirty forty fifty sixty "
+            "seventy eighty ninety hundred thousand dozen dozens scores several many numerous number few "
+            "multiple hundreds thousands series wave waves barrage barrages salvo salvos countless handful "
+            "some".split())
+        self.prefilter = re.compile(rf"\d|\b(?:{count_words})\b", re.I)
 
     def find(self, sentence: Sentence) -> list[Candidate]:
         """Candidates of ``sentence`` that have a category, left to right; figures beyond the
         first :data:`MAX_COUNTS` are not read, and ``self.unread`` says how many there were."""
         text = sentence.text
         self.unread = 0
-        if not self.prefilter.search(text):
+        if not self.prefilter.search(text) or not self._topical(text):
             return []
         out: list[Candidate] = []  # the candidates kept so far (a list continues the last of them)
         seen: list[Candidate] = []
@@ -152,6 +161,12 @@ class CandidateFinder:
                 out.append(cand)
         self._share_right_triggers(seen)
         return [c for c in seen if _kept(c)]
+
+    def _topical(self, text: str) -> bool:
+        """The sentence names something counted, an act, or a total or breakdown a figure may
+        belong to; without any of these no count in it can get a category (most sentences of
+        general news with a number end here)."""
+        return bool(self.noun_re.search(text) or self.lex.trigger_re.search(text) or _CONTEXT_WORDS.search(text))
 
     def _share_right_triggers(self, cands: list[Candidate]) -> None:
         """ "Six police officers and five members of the group also died": counts joined by "and"
