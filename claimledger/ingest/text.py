@@ -43,10 +43,12 @@ _DATE_LABEL = (r"first\s+published|last\s+updated|published|posted|updated|dated
 _LABELLED = re.compile(
     rf"^(?P<label>{_DATE_LABEL}|title|headline|source|outlet|url|link)"
     r"(?P<sep>\s*:\s*|\s+on\s+|\s+)(?P<value>\S.*)$", re.IGNORECASE)
-_SOURCE_AT = re.compile(r"^[*_ \t]*source\s*@\s*(?P<outlet>.+?)[*_ \t]*$", re.IGNORECASE)
+# The outlet's trailing emphasis and blanks are stripped in code: a lazy name before them
+# rescanned every run of blanks inside a long line (quadratic).
+_SOURCE_AT = re.compile(r"^[*_ \t]*source\s*@\s*(?P<outlet>.+)$", re.IGNORECASE)
 _URL_LINE = re.compile(r"^<?(?P<url>https?://[^\s<>]+)>?$")
-_HEADING = re.compile(
-    r"^ {0,3}(?P<marks>#{1,6})(?=[ \t]|$)(?P<body>.*?)(?P<close>[ \t]+#+)?[ \t]*$")
+# An ATX heading's opening marks; its closing ones are found by ``_closing_marks``.
+_HEADING = re.compile(r"^ {0,3}(?P<marks>#{1,6})(?=[ \t]|$)")
 _SETEXT = re.compile(r"^ {0,3}=+[ \t]*$")
 _RULE = re.compile(r"^ {0,3}([-*_])[ \t]*(?:\1[ \t]*){2,}$")
 _QUOTE = re.compile(r"^ {0,3}(?P<marks>>[> \t]*)")
@@ -155,7 +157,7 @@ def _mark_source_lines(scan: _Scan) -> None:
     for i in scan.open_lines():
         m = _SOURCE_AT.match(scan.line(i).strip())
         if m:
-            scan.found.setdefault("outlet", _clean(m["outlet"]))
+            scan.found.setdefault("outlet", _clean(m["outlet"].rstrip("*_ \t")))
             scan.take(i)
 
 
@@ -292,14 +294,28 @@ def _mark_blocks(scan: _Scan) -> None:
             scan.take(i)
         elif m := _HEADING.match(line):
             scan.spans.append((start + m.start("marks"), start + m.end("marks")))
-            if m["close"]:
-                scan.spans.append((start + m.start("close"), start + m.end("close")))
+            if close := _closing_marks(line, m.end("marks")):
+                scan.spans.append((start + close[0], start + close[1]))
             scan.heading = i if scan.heading is None else scan.heading
         elif _SETEXT.match(line) and i > 0 and scan.line(i - 1).strip() and i - 1 not in scan.taken:
             scan.take(i)
             scan.heading = i - 1 if scan.heading is None else scan.heading
         elif m := _QUOTE.match(line):
             scan.spans.append((start + m.start("marks"), start + m.end("marks")))
+
+
+def _closing_marks(line: str, body_start: int) -> tuple[int, int] | None:
+    """Where a heading's closing sequence lies ('# Title ##': the blanks and the '##'), if any.
+
+    Found from the end of the line, in linear time (a regex with a lazy body was quadratic
+    on long runs of blanks).
+    """
+    end = len(line.rstrip(" \t"))
+    hashes = end - len(line[:end].rstrip("#"))
+    before = end - hashes  # where the closing hashes start
+    if not hashes or before - 1 < body_start or line[before - 1] not in " \t":
+        return None
+    return len(line[:before].rstrip(" \t")), end
 
 
 def _mark_inline(scan: _Scan) -> None:
