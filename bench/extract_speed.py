@@ -19,6 +19,8 @@ asks spaCy about unknown named speakers), spaCy's full ``en_core_web_sm`` pipeli
 (``nlp.pipe``, batch 32: what any parse-everything extractor pays at least), and a regex floor
 that only finds the sentences holding a count and a casualty word. Reported: documents/s and
 words/s, ratios to spaCy and to the floor, peak RSS, and the share of sentences that reach spaCy.
+Then, where there are two cores, ``extract_in_parallel`` over the dense corpus with one and two
+worker processes (each run's worker start-up measured apart): the speed-up.
 """
 from __future__ import annotations
 
@@ -148,6 +150,37 @@ def run_floor(texts: list[tuple[str, str | None]], _accurate: bool, q: mp.Queue)
     q.put({"seconds": time.perf_counter() - t0, "sentences_found": hits, "peak_rss_mb": _peak_mb()})
 
 
+def run_workers(texts: list[tuple[str, str | None]], workers: int, q: mp.Queue) -> None:
+    """``extract_in_parallel`` with ``workers`` processes (not pinned: they use every core)."""
+    from claimledger import Document
+    from claimledger.extract.parallel import extract_in_parallel
+
+    docs = [Document(text=t, published=p, source=f"bench#{i}") for i, (t, p) in enumerate(texts)]
+    warm = [Document(text="Two soldiers were killed, the army said.", source=f"warm#{i}") for i in range(workers * 4)]
+    t0 = time.perf_counter()
+    list(extract_in_parallel(warm, workers=workers, batch_size=1))  # the cost of starting the workers
+    start_up = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    n_claims = sum(len(r.claims) for r in extract_in_parallel(docs, workers=workers))
+    q.put({"seconds": time.perf_counter() - t0, "claims": n_claims, "start_up_s": round(start_up, 2)})
+
+
+def scaling(texts: list[tuple[str, str | None]], cores: int) -> dict:
+    """Documents/s with 1 and ``cores`` worker processes, each run in a fresh process."""
+    ctx = mp.get_context("spawn")
+    out: dict = {}
+    for workers in sorted({1, cores}):
+        q = ctx.Queue()
+        p = ctx.Process(target=run_workers, args=(texts, workers, q))
+        p.start()
+        r = q.get()
+        p.join()
+        out[f"workers_{workers}"] = _rates(r, len(texts), sum(len(t.split()) for t, _ in texts))
+    if cores > 1:
+        out["speed_up"] = round(out[f"workers_{cores}"]["docs_per_s"] / out["workers_1"]["docs_per_s"], 2)
+    return out
+
+
 def _peak_mb() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
@@ -199,12 +232,16 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--limit", type=int, help="at most this many dense documents")
     ap.add_argument("--no-accurate", action="store_true", help="skip the accurate (spaCy speaker) path")
+    ap.add_argument("--no-scaling", action="store_true", help="skip the 1- and 2-process extraction runs")
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "extract.json")
     args = ap.parse_args()
     dense = dense_corpus()[: args.limit]
     stream = stream_corpus(dense, prose_chunks())
     results = {"dense": bench("dense", dense, accurate=not args.no_accurate, spacy=True),
                "stream": bench("stream", stream, accurate=False, spacy=True)}
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    if cores > 1 and not args.no_scaling:
+        results["dense"]["scaling"] = scaling(dense, min(cores, 2))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=1))
     print(json.dumps(results, indent=1))
@@ -213,6 +250,8 @@ def main() -> None:
               f"({r['claimledger']['words_per_s']:,} words/s, peak {r['claimledger']['peak_rss_mb']} MB), "
               f"{r.get('ratio_to_spacy')}x spaCy's full pipeline, {r['ratio_to_floor']}x the regex floor",
               file=sys.stderr)
+        if "scaling" in r:
+            print(f"{name}: 2 worker processes {r['scaling'].get('speed_up')}x one", file=sys.stderr)
 
 
 if __name__ == "__main__":

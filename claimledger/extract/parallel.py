@@ -44,6 +44,10 @@ def extract_in_parallel(docs: Iterable[Document], *, workers: int, registry_file
     import multiprocessing as mp
 
     ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
+    if ctx.get_start_method() == "fork" and not (registry_files or accurate):
+        from .pipeline import default_extractor
+
+        default_extractor()  # built once here, inherited by every worker instead of built in each
     it = iter(docs)
     batches = iter(lambda: list(itertools.islice(it, batch_size)), [])
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker,
@@ -69,10 +73,13 @@ def _settled(fut: Future[Batch], on_error: Callable[[ExtractionError], None] | N
 def _init_worker(registry_files: tuple[str, ...], accurate: bool, parent: int) -> None:
     global _extractor
     die_with_parent(parent)
-    from .pipeline import Extractor
+    from .pipeline import Extractor, default_extractor
     from .registry import load_registry
 
-    _extractor = Extractor(load_registry(*registry_files) if registry_files else None, accurate=accurate)
+    if registry_files or accurate:
+        _extractor = Extractor(load_registry(*registry_files) if registry_files else None, accurate=accurate)
+    else:  # a forked worker inherits the parent's default extractor when it has built one
+        _extractor = default_extractor()
 
 
 def _extract_batch(docs: list[Document]) -> Batch:

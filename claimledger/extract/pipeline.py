@@ -725,8 +725,11 @@ _DEFAULT: dict[str, Extractor] = {}
 
 
 def _extractor(registry: Registry | None) -> Extractor:
-    if registry is not None:
-        return Extractor(registry)
+    return Extractor(registry) if registry is not None else default_extractor()
+
+
+def default_extractor() -> Extractor:
+    """The extractor with the shipped registry, lexicon and model, built once per process."""
     if "x" not in _DEFAULT:
         _DEFAULT["x"] = Extractor()
     return _DEFAULT["x"]
