@@ -24,6 +24,7 @@ STRUCTURES = {
     "breakdowns": "Of them, 3 were killed. ",
     "name particles": "al-",
     "straight quotes": '"',
+    "a run of full stops": ".",  # found by bench/fuzz.py: 20 KB took 10 s
     "curly quotes": "“5 tanks ",
     "bare numbers": "12 ",
     "numbered lines": "12. ",
