@@ -68,7 +68,9 @@ def test_time_grows_linearly_with_the_text(extractor, name):
     _seconds(extractor, unit, SMALL, runs=1)  # the same caches warm for both sizes
     small = _seconds(extractor, unit, SMALL, runs=LARGE // SMALL)
     large = _seconds(extractor, unit, LARGE, runs=1)
-    if large > BOUND * small:  # a noisy neighbour: measure again before judging
+    for _ in range(2):  # a noisy neighbour slows one run down: measure again before judging
+        if large <= BOUND * small:
+            break
         small = (small + _seconds(extractor, unit, SMALL, runs=LARGE // SMALL)) / 2
         large = min(large, _seconds(extractor, unit, LARGE, runs=1))
     assert large <= BOUND * max(small, 1e-4), f"{name}: 10 KB {small:.3f} s, 100 KB {large:.3f} s"
