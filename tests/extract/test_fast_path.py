@@ -1,5 +1,5 @@
-"""Speakers the registry does not know, found without a parser (issue 12), and the opt-in
-accurate path that asks spaCy instead."""
+"""The fast path (issue 12): speakers the registry does not know found without a parser, the
+opt-in accurate path that asks spaCy instead, and extraction across worker processes."""
 from __future__ import annotations
 
 import json
