@@ -17,15 +17,6 @@ _PARTICLE = r"(?:(?:al|el|bin|ibn|bint|de|da|di|du|del|van|von|der|le|la)[-\s]+)
 NAME = rf"{_WORD}(?:\s+{_PARTICLE}?{_WORD}){{0,4}}"
 # "NAME said", "NAME also said"
 _RIGHT_BEFORE = re.compile(rf"(?<![\w'’.-])({NAME})\s+(?:also\s+|further\s+|later\s+|then\s+)?$")
-# "NAME, the president of Goma's civil society, told"; "NAME, governor of the Far North Region, told";
-# "NAME, the secretary general of the governorate of Tahoua announced"
-_APPOSITION = re.compile(rf"(?<![\w'’.-])({NAME})\s*,\s+((?:(?:the|a|an|its|their)\s+)?(?:[a-z][\w-]*\s+){{0,2}}(?:{{titles}})\b"
-                         rf"[^,;:“”\"]{{0,100}}?),?\s*$")
-_RIGHT_AFTER = re.compile(rf"\s+({NAME})(?![\w'’-])")
-# Verbs whose speaker follows them: "according to Bogner", "citing Ngavho"
-_SPEAKER_AFTER = re.compile(r"(?:according|citing|quoting|per)\b", re.I)
-_LISTENER_AFTER = re.compile(r"(?:told|tells|tell|informed|informs|briefed|briefs)\b", re.I)
-
 # The title an apposition that says who a speaker is turns on, after at most two modifiers:
 # "the president of Goma's civil society", "governor of the Far North Region", "the acting
 # governor of Kursk region", "a senior military spokesman for the regional administration"
@@ -33,7 +24,14 @@ _TITLES = """president vice-president governor deputy mayor minister secretary s
 spokesperson head chief director commander general colonel leader official officer member chairman
 chairwoman chair representative coordinator administrator prefect envoy ambassador adviser advisor
 researcher analyst doctor nurse founder editor correspondent prosecutor senator lawmaker mp""".split()
-_APPOSITION = re.compile(_APPOSITION.pattern.replace("{titles}", "|".join(_TITLES)))
+# "NAME, the president of Goma's civil society, told"; "NAME, Governor of the Far North Region, told";
+# "NAME, the secretary general of the governorate of Tahoua announced"
+_APPOSITION = re.compile(rf"(?<![\w'’.-])({NAME})\s*,\s+((?:(?:the|a|an|its|their)\s+)?(?:[a-z][\w-]*\s+){{0,2}}"
+                         rf"(?i:{'|'.join(_TITLES)})\b[^,;:“”\"]{{0,100}}?),?\s*$")
+_RIGHT_AFTER = re.compile(rf"\s+({NAME})(?![\w'’-])")
+# Verbs whose speaker follows them: "according to Bogner", "citing Ngavho"
+_SPEAKER_AFTER = re.compile(r"(?:according|citing|quoting|per)\b", re.I)
+_LISTENER_AFTER = re.compile(r"(?:told|tells|tell|informed|informs|briefed|briefs)\b", re.I)
 
 # Capitalised words that open sentences or clauses but name no one
 _NOT_NAMES = frozenset("""

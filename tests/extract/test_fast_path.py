@@ -27,6 +27,7 @@ def _speaker(sentence: str, verb: str) -> str | None:
     ("“111 bodies,” said Ngavho, who stressed the count was preliminary.", "said", "Ngavho"),
     ("According to Bogner, 5,996 deaths were documented.", "According to", "Bogner"),
     ("Ahmed al-Sharaa also said 40 fighters were killed.", "said", "Ahmed al-Sharaa"),
+    ("Ivan Petrov, Governor of Kursk region, said 12 civilians died.", "said", "Ivan Petrov"),
 ])
 def test_a_name_speaks_through_the_verb_next_to_it(sentence, verb, name):
     assert _speaker(sentence, verb) == name
