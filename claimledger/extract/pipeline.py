@@ -6,7 +6,6 @@ repeated in the document are merged and breakdowns linked to their totals.
 """
 from __future__ import annotations
 
-import itertools
 import logging
 import re
 import time
@@ -226,7 +225,8 @@ class Extractor:
             mentions = [m for m in mentions if not (filed.start() <= m.start < filed.end())]
         mentions = sorted(mentions, key=lambda m: m.start)
         starts = [m.start for m in mentions]
-        quotes.sort()
+        quotes.sort()  # quotations never overlap, so their ends are in order too
+        quote_starts = [a for a, _ in quotes]
         first_quote = 0  # quotes ending before the sentence are never looked at again
         for s, cands in read:
             lo, hi = bisect_left(starts, s.start), bisect_left(starts, s.end)
@@ -234,8 +234,7 @@ class Extractor:
             while first_quote < len(quotes) and quotes[first_quote][1] <= s.start:
                 first_quote += 1
             q = [(max(a, s.start) - s.start, min(b, s.end) - s.start)
-                 for a, b in itertools.takewhile(lambda ab: ab[0] < s.end, quotes[first_quote:first_quote + 64])
-                 if b > s.start]
+                 for a, b in quotes[first_quote:bisect_left(quote_starts, s.end)] if b > s.start]
             atts = self.attributions.find(s.text, local, q, history, [c.count.start for c in cands])
             history.add_sentence(local, atts)
             infos.append(_SentenceInfo(s, local, q, cands, atts))

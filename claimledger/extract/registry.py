@@ -71,6 +71,7 @@ class Registry:
     place_aliases: list[tuple[str, Place]] = field(default_factory=list)
     organ_kinds: list[OrganKind] = field(default_factory=list)
     _trie: dict[str, Any] = field(default_factory=dict)
+    _lookups: dict[str, dict[str, Any]] = field(default_factory=dict)  # derived tables, see _lookup
 
     # -- building -------------------------------------------------------------------------
     def add_file(self, path: str | Path) -> None:
@@ -97,7 +98,7 @@ class Registry:
         self.irregular_terms += [str(t) for t in data.get("irregular_terms") or []]
         self.organ_kinds += organ_kinds(data.get("organ_kinds") or [], origin)
         self._trie = {}
-        self._lookups: dict[str, dict[str, Any]] = {}  # built again from the merged data when asked
+        self._lookups = {}  # built again from the merged data when asked
 
     def _add_party(self, p: dict[str, Any], origin: str) -> None:
         if not isinstance(p, dict) or "name" not in p:
@@ -151,7 +152,7 @@ class Registry:
 
     def _lookup(self, name: str) -> dict[str, Any]:
         """A look-up table derived from the merged registry, built on first use."""
-        if not getattr(self, "_lookups", None):
+        if not self._lookups:
             at_home: dict[str, list[str]] = {}
             capitals: dict[str, str] = {}
             for party, entry in self.parties.items():

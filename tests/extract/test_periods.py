@@ -61,3 +61,24 @@ def test_no_anchor_leaves_dates_unresolved() -> None:
 
 def _iso(d: date | None) -> str | None:
     return d.isoformat() if d else None
+
+
+def test_anchor_words_skip_no_time_expression_on_real_reports(monkeypatch):
+    """Each period pattern runs only on sentences holding one of its anchor words: a pattern
+    that gains a wording without one must get the word, or its times would go unseen."""
+    import json
+    from pathlib import Path
+
+    from claimledger.extract import periods
+    from claimledger.extract.sentences import split_sentences
+
+    assert set(periods._ANCHORS) == {name for name, _ in periods.PATTERNS}
+    docs = Path(__file__).resolve().parents[1] / "data" / "real" / "docs"
+    sentences = [s.text for p in sorted(docs.glob("*.json"))
+                 for s in split_sentences(json.loads(p.read_text("utf-8"))["text"])]
+    anchor, war = date(2024, 3, 4), date(2022, 2, 24)
+    with_anchors = [periods._scan(s, anchor, war, ()) for s in sentences]
+
+    every_word = frozenset(w for s in sentences for w in periods._WORDS.findall(s.lower()))
+    monkeypatch.setattr(periods, "_ANCHORS", {name: every_word for name in periods._ANCHORS})  # no pattern skipped
+    assert with_anchors == [periods._scan(s, anchor, war, ()) for s in sentences]
