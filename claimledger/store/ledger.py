@@ -24,7 +24,7 @@ from .review import apply_review
 from .schema import migrate, now
 
 _CLAIM_COLUMNS = ("id", "document_id", "claim_index", "assertion_id", *[f for f in CLAIM_FIELDS if f != "part_of"],
-                  "evidence_text", "part_of", "extractor_version")
+                  "evidence_text", "part_of", "extractor_version", "extracted_at")
 _ROW_SELECT = """
 SELECT c.*, d.outlet, d.source, d.url, d.title, d.published,
        a.relay_count, a.outlet_count, a.independent_count, a.first_seen
@@ -52,10 +52,12 @@ class Prepared:
 
     result: ExtractionResult
     signature: str | None
+    #: Which extractor made the claims (see :func:`extractor_version`); None: the shipped one.
+    extractor: str | None = None
 
     @classmethod
-    def of(cls, result: ExtractionResult) -> Prepared:
-        return cls(result, neardup.signature(result.document.text))
+    def of(cls, result: ExtractionResult, extractor: str | None = None) -> Prepared:
+        return cls(result, neardup.signature(result.document.text), extractor)
 
 
 @dataclass(slots=True)
@@ -176,7 +178,7 @@ class Ledger:
                 continue
             if item.signature:
                 band_rows.extend((b, h, doc_id) for b, h in neardup.band_hashes(item.signature))
-            for row, key in _claim_rows(item.result):
+            for row, key in _claim_rows(item.result, at, item.extractor):
                 claim_rows.append(row)
                 keyed.setdefault(row[_CLAIM_COLUMNS.index("assertion_id")], key)
         stats.claims_added = len(claim_rows)
@@ -476,7 +478,7 @@ def countable(item: Prepared) -> Prepared:
     notes = tuple(f"figure {_figure(result.claims[i])} is beyond the ledger's integer range "
                   f"(±9.2 × 10^18): not a count; claim dropped" for i in dropped)
     doc = replace(result.document, warnings=(*result.document.warnings, *notes))
-    return Prepared(ExtractionResult(document=doc, claims=claims), item.signature)
+    return Prepared(ExtractionResult(document=doc, claims=claims), item.signature, item.extractor)
 
 
 def _relinked(claim: Claim, new_index: Mapping[int, int]) -> Claim:
@@ -490,10 +492,11 @@ def _figure(c: Claim) -> str:
     return str(outside[0])
 
 
-def _claim_rows(result: ExtractionResult) -> list[tuple[tuple[Any, ...], dict[str, Any]]]:
+def _claim_rows(result: ExtractionResult, at: str,
+                version: str | None = None) -> list[tuple[tuple[Any, ...], dict[str, Any]]]:
     """Each claim as a ``claims`` row, with the merge key of its assertion."""
     doc_id = result.document.doc_id
-    version = extractor_version()
+    version = version or extractor_version()
     out = []
     for i, c in enumerate(result.claims):
         d = _claim_dict(c)
@@ -504,7 +507,7 @@ def _claim_rows(result: ExtractionResult) -> list[tuple[tuple[Any, ...], dict[st
         row = (keys.claim_id(doc_id, i), doc_id, i, aid,
                *[json.dumps(evidence, ensure_ascii=False) if f == "evidence" else d[f]
                  for f in CLAIM_FIELDS if f != "part_of"],
-               " | ".join(e["text"] for e in evidence), part_of, version)
+               " | ".join(e["text"] for e in evidence), part_of, version, at)
         out.append((row, key))
     return out
 

@@ -96,6 +96,12 @@ MIGRATIONS: tuple[Migration, ...] = (
         )""",
         "CREATE INDEX reviews_claim ON reviews (claim_id)",
     )),
+    # -- re-extraction (issue 9 item 6): when each claim's current values were extracted --
+    Migration(2, "claims.extracted_at: when the claim was last extracted (ingest or reextract)", (
+        "ALTER TABLE claims ADD COLUMN extracted_at TEXT",
+        # Existing claims were extracted when their document was ingested.
+        "UPDATE claims SET extracted_at = (SELECT d.ingested_at FROM documents d WHERE d.id = claims.document_id)",
+    )),
 )
 
 LATEST = MIGRATIONS[-1].version
