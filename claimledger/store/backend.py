@@ -66,6 +66,11 @@ class Backend:
     def prepare(self) -> None:
         """Per-connection settings, once the database is known to be a ledger."""
 
+    @contextmanager
+    def references_unenforced(self) -> Iterator[None]:
+        """Foreign keys not enforced inside (wrap a whole transaction: schema changes only)."""
+        yield
+
     def close(self) -> None:
         raise NotImplementedError
 
@@ -110,6 +115,37 @@ class SQLiteBackend(Backend):
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.url}: not a usable SQLite database ({exc})") from exc
 
+    @contextmanager
+    def references_unenforced(self) -> Iterator[None]:
+        # The pragma is ignored inside a transaction, so it is set around one.
+        self.conn.execute("PRAGMA foreign_keys = OFF")
+        try:
+            yield
+        finally:
+            self.conn.execute("PRAGMA foreign_keys = ON")
+
+    def backup_to(self, path: str) -> None:
+        """Copy the whole database, as of now, to a new file that needs no ``-wal`` beside it.
+
+        The copy is written under a temporary name and renamed into place, so ``path`` is
+        either the old file or the whole copy, never half of one.
+        """
+        target = Path(path)
+        partial = target.with_name(f".{target.name}.partial-{os.getpid()}")
+        partial.unlink(missing_ok=True)
+        try:
+            copy = sqlite3.connect(partial, isolation_level=None)
+            try:
+                self._guard(lambda: self.conn.backup(copy))
+                # The copy inherits WAL mode from the header; a rollback journal makes it one file.
+                copy.execute("PRAGMA journal_mode = DELETE")
+            finally:
+                copy.close()
+            os.replace(partial, target)
+        except BaseException:
+            partial.unlink(missing_ok=True)
+            raise
+
     def execute(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
         cur = self._run(sql, params)
         return self._guard(lambda: [dict(r) for r in cur.fetchall()] if cur.description else [])
@@ -140,7 +176,13 @@ class SQLiteBackend(Backend):
         except BaseException:
             self.conn.execute("ROLLBACK")
             raise
-        self._guard(lambda: self.conn.execute("COMMIT"))
+        try:
+            self._guard(lambda: self.conn.execute("COMMIT"))
+        except BaseException:
+            # A COMMIT refused (a deferred foreign key) leaves the transaction open: close it.
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise
 
     @contextmanager
     def savepoint(self) -> Iterator[None]:

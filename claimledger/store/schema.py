@@ -3,10 +3,13 @@
 The DDL is portable between SQLite and PostgreSQL (``DOUBLE PRECISION`` and ``BIGINT``
 are understood by both). Ids are text: content hashes for documents, claims,
 assertions and errors, random hex for reviews, so no autoincrement syntax is needed.
+A migration may add statements for one kind of database only (SQLite's full-text
+index, PostgreSQL's ``ALTER TABLE ... ADD CONSTRAINT``), and on SQLite it may rebuild a
+table with new DDL, since SQLite cannot add a constraint to an existing table.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from ..errors import StoreError
@@ -17,10 +20,102 @@ APPLICATION = "claimledger"
 
 
 @dataclass(frozen=True, slots=True)
+class Rebuild:
+    """Recreate ``table`` from ``ddl`` (``{name}`` stands for the table's name), keeping every row,
+    its rowid (full-text indexes point at rowids) and its indexes."""
+
+    table: str
+    ddl: str
+
+
+@dataclass(frozen=True, slots=True)
 class Migration:
     version: int
     description: str
     statements: tuple[str, ...]
+    #: Run after ``statements`` on SQLite only.
+    sqlite: tuple[str | Rebuild, ...] = field(default=())
+    #: Run after ``statements`` on PostgreSQL only.
+    postgresql: tuple[str, ...] = field(default=())
+
+    def for_kind(self, kind: str) -> tuple[str | Rebuild, ...]:
+        return (*self.statements, *(self.sqlite if kind == "sqlite" else self.postgresql if kind == "postgresql"
+                                    else ()))
+
+# -- version 3: every reference declared, full-text search, a view for browsing ------------------
+# SQLite cannot add a foreign key to a table, so these three tables are rebuilt from this DDL
+# (version 1's columns, with their references). A breakdown may be written before its total,
+# so ``part_of`` is checked at commit.
+_DOCUMENTS_V3 = """CREATE TABLE {name} (
+    id TEXT PRIMARY KEY, source TEXT NOT NULL, url TEXT, outlet TEXT, title TEXT, published TEXT,
+    date_source TEXT, language TEXT NOT NULL, text TEXT NOT NULL, warnings TEXT, ingested_at TEXT NOT NULL,
+    previous_version_id TEXT REFERENCES documents (id),
+    duplicate_of TEXT REFERENCES documents (id),
+    cluster_id TEXT NOT NULL REFERENCES documents (id),
+    minhash TEXT
+)"""
+_BANDS_V3 = """CREATE TABLE {name} (
+    band INTEGER NOT NULL, hash TEXT NOT NULL, document_id TEXT NOT NULL REFERENCES documents (id),
+    PRIMARY KEY (band, hash, document_id)
+)"""
+_CLAIMS_V3 = """CREATE TABLE {name} (
+    id TEXT PRIMARY KEY,
+    document_id TEXT NOT NULL REFERENCES documents (id),
+    claim_index INTEGER NOT NULL,
+    assertion_id TEXT NOT NULL REFERENCES assertions (id),
+    claimant TEXT NOT NULL, claimant_party TEXT NOT NULL, modality TEXT NOT NULL,
+    category TEXT NOT NULL, value BIGINT, qualifier TEXT NOT NULL, low BIGINT, high BIGINT,
+    subject TEXT NOT NULL, subject_party TEXT NOT NULL,
+    period_kind TEXT NOT NULL, period_start TEXT, period_end TEXT,
+    location TEXT, latitude DOUBLE PRECISION, longitude DOUBLE PRECISION,
+    evidence TEXT NOT NULL, evidence_text TEXT NOT NULL, confidence DOUBLE PRECISION NOT NULL,
+    part_of TEXT REFERENCES claims (id) DEFERRABLE INITIALLY DEFERRED,
+    notes TEXT, extractor_version TEXT NOT NULL,
+    review_status TEXT NOT NULL DEFAULT 'unreviewed',
+    extracted_at TEXT,
+    UNIQUE (document_id, claim_index)
+)"""
+_FOREIGN_KEYS_PG = (
+    "ALTER TABLE documents ADD CONSTRAINT documents_previous_version_fk "
+    "FOREIGN KEY (previous_version_id) REFERENCES documents (id)",
+    "ALTER TABLE documents ADD CONSTRAINT documents_duplicate_of_fk FOREIGN KEY (duplicate_of) REFERENCES documents (id)",
+    "ALTER TABLE documents ADD CONSTRAINT documents_cluster_fk FOREIGN KEY (cluster_id) REFERENCES documents (id)",
+    "ALTER TABLE document_bands ADD CONSTRAINT document_bands_document_fk "
+    "FOREIGN KEY (document_id) REFERENCES documents (id)",
+    "ALTER TABLE claims ADD CONSTRAINT claims_assertion_fk FOREIGN KEY (assertion_id) REFERENCES assertions (id)",
+    "ALTER TABLE claims ADD CONSTRAINT claims_part_of_fk FOREIGN KEY (part_of) REFERENCES claims (id) "
+    "DEFERRABLE INITIALLY DEFERRED",
+)
+
+
+def _fts(table: str, columns: tuple[str, ...]) -> tuple[str, ...]:
+    """An external-content FTS5 index on ``table`` (no second copy of the text), kept in step by
+    triggers, and filled from the rows already there. Datasette finds it by its ``content=``."""
+    cols = ", ".join(columns)
+    new = ", ".join(f"new.{c}" for c in columns)
+    old = ", ".join(f"old.{c}" for c in columns)
+    fts = f"{table}_fts"
+    delete = f"INSERT INTO {fts} ({fts}, rowid, {cols}) VALUES ('delete', old.rowid, {old});"
+    insert = f"INSERT INTO {fts} (rowid, {cols}) VALUES (new.rowid, {new});"
+    return (
+        f"CREATE VIRTUAL TABLE {fts} USING fts5({cols}, content=\"{table}\", content_rowid=\"rowid\", "
+        "tokenize='unicode61 remove_diacritics 2')",
+        f"CREATE TRIGGER {fts}_insert AFTER INSERT ON {table} BEGIN {insert} END",
+        f"CREATE TRIGGER {fts}_delete AFTER DELETE ON {table} BEGIN {delete} END",
+        f"CREATE TRIGGER {fts}_update AFTER UPDATE OF {cols} ON {table} BEGIN {delete} {insert} END",
+        f"INSERT INTO {fts} ({fts}) VALUES ('rebuild')",
+    )
+
+
+#: Claims with the date, outlet, URL and title of the report that carries them (for browsing;
+#: SQLite also gives the claim's rowid, which its full-text index points at).
+_CLAIMS_VIEW = """CREATE VIEW claims_view AS SELECT
+    c.id AS claim_id, {rowid}d.published, d.outlet, d.url, d.title,
+    c.claimant, c.claimant_party, c.modality, c.category, c.value, c.qualifier, c.low, c.high,
+    c.subject, c.subject_party, c.period_kind, c.period_start, c.period_end,
+    c.location, c.latitude, c.longitude, c.evidence_text, c.confidence, c.review_status,
+    c.part_of, c.notes, c.assertion_id, c.document_id, c.claim_index, c.extractor_version, c.extracted_at
+FROM claims c JOIN documents d ON d.id = c.document_id"""
 
 
 MIGRATIONS: tuple[Migration, ...] = (
@@ -102,6 +197,14 @@ MIGRATIONS: tuple[Migration, ...] = (
         # Existing claims were extracted when their document was ingested.
         "UPDATE claims SET extracted_at = (SELECT d.ingested_at FROM documents d WHERE d.id = claims.document_id)",
     )),
+    # -- Datasette-ready (issue 9 item 9) --
+    Migration(3, "every foreign key declared; full-text index of documents and claims (SQLite); claims_view", (),
+              sqlite=(Rebuild("documents", _DOCUMENTS_V3), Rebuild("document_bands", _BANDS_V3),
+                      Rebuild("claims", _CLAIMS_V3),
+                      *_fts("documents", ("title", "text")),
+                      *_fts("claims", ("evidence_text", "claimant", "subject", "location")),
+                      _CLAIMS_VIEW.format(rowid="c.rowid AS claim_rowid, ")),
+              postgresql=(*_FOREIGN_KEYS_PG, _CLAIMS_VIEW.format(rowid=""))),
 )
 
 LATEST = MIGRATIONS[-1].version
@@ -115,7 +218,10 @@ def migrate(db: Backend) -> int:
     """Bring ``db`` to the latest schema; refuse foreign and newer databases. Returns the version."""
     refuse_foreign(db)
     db.prepare()
-    with db.transaction():
+    # A rebuilt table is dropped while others still point at it: SQLite must not enforce
+    # references until every table is back; they are then checked all at once.
+    rebuilt = False
+    with db.references_unenforced(), db.transaction():
         _lock_for_migration(db)
         db.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
                    "description TEXT NOT NULL, applied_at TEXT NOT NULL)")
@@ -125,14 +231,46 @@ def migrate(db: Backend) -> int:
                              f"understands ({LATEST}); upgrade claimledger")
         for m in MIGRATIONS:
             if m.version > current:
-                for stmt in m.statements:
-                    db.execute(stmt)
+                for stmt in m.for_kind(db.kind):
+                    if isinstance(stmt, Rebuild):
+                        _rebuild(db, stmt)
+                        rebuilt = True
+                    else:
+                        db.execute(stmt)
                 db.execute("INSERT INTO schema_migrations (version, description, applied_at) VALUES (?, ?, ?)",
                            (m.version, m.description, now()))
         if current == 0:
             db.execute("INSERT INTO ledger_meta (key, value) VALUES (?, ?), (?, ?)",
                        ("application", APPLICATION, "created_at", now()))
+        if rebuilt:
+            _refuse_dangling(db)
     return LATEST
+
+
+def _rebuild(db: Backend, rebuild: Rebuild) -> None:
+    """SQLite's way to change a table's constraints: a new table, the rows copied with their
+    rowids, the old one dropped, the new one renamed, the old indexes made again."""
+    table, temporary = rebuild.table, f"{rebuild.table}_rebuilt"
+    indexes = [r["sql"] for r in db.execute("SELECT sql FROM sqlite_master WHERE type = 'index' "
+                                            "AND tbl_name = ? AND sql IS NOT NULL", (table,))]
+    db.execute(rebuild.ddl.format(name=temporary))
+    kept = [r["name"] for r in db.execute(f"PRAGMA table_info({table})")]
+    new = {r["name"] for r in db.execute(f"PRAGMA table_info({temporary})")}
+    cols = ", ".join(c for c in kept if c in new)
+    db.execute(f"INSERT INTO {temporary} (rowid, {cols}) SELECT rowid, {cols} FROM {table}")
+    db.execute(f"DROP TABLE {table}")
+    db.execute(f"ALTER TABLE {temporary} RENAME TO {table}")
+    for sql in indexes:
+        db.execute(sql)
+
+
+def _refuse_dangling(db: Backend) -> None:
+    """Raise (so the migration is undone) if any row points at a row that is not there."""
+    rows = db.execute("PRAGMA foreign_key_check")
+    if rows:
+        shown = "; ".join(f"{r['table']} row {r['rowid']} -> {r['parent']}" for r in rows[:5])
+        raise StoreError(f"{db.url}: {len(rows)} rows point at rows that are not in the ledger ({shown}); "
+                         "the ledger was left as it was")
 
 
 def refuse_foreign(db: Backend) -> None:
