@@ -10,7 +10,7 @@ import click
 
 from ..errors import ClaimLedgerError, IngestError
 from ..ingest.options import column_options, columns_from_options
-from ..store.loader import DEFAULT_BATCH
+from ..flow import DEFAULT_BATCH
 from .base import (
     EXIT_NONE_READ,
     EXIT_SOME_SKIPPED,
@@ -102,7 +102,7 @@ def ingest(inputs: tuple[str, ...], db: str, workers: int, batch_size: int, publ
          written stays, and running the same ingest again completes it
     """
     from ..ingest import iter_documents
-    from ..store.loader import run_ingest
+    from ..flow import run_ingest
 
     registry = load_registry_or_fail(registry_files)
     read_errors: list[IngestError] = []

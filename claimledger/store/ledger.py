@@ -41,7 +41,7 @@ def extractor_version() -> str:
     from .. import __version__
     data = Path(__file__).resolve().parent.parent / "extract" / "data"
     h = hashlib.sha256()
-    for p in sorted(data.glob("*.yaml")):
+    for p in sorted([*data.glob("*.yaml"), *data.glob("*.json")]):   # rules, registry and decision model
         h.update(p.read_bytes())
     return f"{__version__}+{h.hexdigest()[:8]}"
 
@@ -304,17 +304,96 @@ class Ledger:
 
     # -- review --------------------------------------------------------------------------
     def review(self, claim_id: str, action: str, *, changes: Mapping[str, Any] | None = None,
-               note: str = "", reviewer: str = "") -> dict[str, Any]:
-        """Confirm, correct (any claim field) or reject a claim; every review is kept in the audit log.
+               note: str = "", reviewer: str = "", parties: Iterable[str] = ()) -> dict[str, Any]:
+        """Confirm, correct (any claim field), reject or un-reject a claim; every review is kept
+        in the audit log and names its reviewer.
 
         Corrections are written over the extractor's values (the originals stay in the log),
-        so they win in every query, view and export.
+        so they win in every query, view and export. ``parties``: the registry's sides, which
+        a corrected side must match (see :func:`.review.known_party`).
         """
         with self.db.transaction():
-            apply_review(self, claim_id, action, changes=changes, note=note, reviewer=reviewer)
+            apply_review(self, claim_id, action, changes=changes, note=note, reviewer=reviewer, parties=parties)
         row = self.claim(claim_id)
         assert row is not None
         return row
+
+    def review_queue(self, filters: ClaimFilter | None = None, *, limit: int = 50,
+                     offset: int = 0) -> tuple[int, list[dict[str, Any]]]:
+        """Unreviewed claims matching ``filters``, least confident first: (how many, one page)."""
+        f = replace(filters or ClaimFilter(), review_status="unreviewed", limit=None, offset=0)
+        where, params = f.where()
+        rows = self.db.execute(f"{_ROW_SELECT} WHERE {where} ORDER BY c.confidence, d.published, c.id "
+                               "LIMIT ? OFFSET ?", (*params, limit, offset))
+        return self.count_claims(f), [_ledger_row(r) for r in rows]
+
+    def review_log(self) -> Iterator[dict[str, Any]]:
+        """Every review ever made, oldest first, with its claim's document and current status."""
+        last: tuple[str, str] = ("", "")
+        while True:   # keyset pages: the log only grows, and a page never repeats a row
+            rows = self.db.execute(
+                "SELECT r.id AS review_id, r.at, r.claim_id, c.document_id, r.action, r.reviewer, r.note, "
+                "r.changes, c.review_status AS claim_status FROM reviews r LEFT JOIN claims c ON c.id = r.claim_id "
+                "WHERE r.at > ? OR (r.at = ? AND r.id > ?) ORDER BY r.at, r.id LIMIT 1000", (last[0], *last))
+            for r in rows:
+                r["changes"] = json.loads(r["changes"]) if r["changes"] else {}
+                yield r
+            if len(rows) < 1000:
+                return
+            last = (rows[-1]["at"], rows[-1]["review_id"])
+
+    # -- re-extraction ---------------------------------------------------------------------
+    def iter_documents(self, *, ids: Sequence[str] = (), source: str | None = None, outlet: str | None = None,
+                       since: str | None = None, until: str | None = None) -> Iterator[dict[str, Any]]:
+        """Stored documents with their text: all, or those matching every filter given.
+
+        ``source`` and ``outlet`` match case-insensitive substrings; ``since``/``until`` bound
+        the publication date (undated documents match no date bound).
+        """
+        parts, params = ["id > ?"], []
+        if ids:
+            parts.append(f"id IN ({', '.join('?' for _ in ids)})")
+            params.extend(ids)
+        for column, value in (("source", source), ("outlet", outlet)):
+            if value:
+                parts.append(f"LOWER(COALESCE({column}, '')) LIKE ? ESCAPE '\\'")
+                params.append("%" + value.lower().replace("\\", "\\\\").replace("%", "\\%")
+                              .replace("_", "\\_") + "%")
+        if since:
+            parts.append("published >= ?")
+            params.append(since)
+        if until:
+            parts.append("published <= ?")
+            params.append(until)
+        last = ""
+        while True:
+            rows = self.db.execute(f"SELECT * FROM documents WHERE {' AND '.join(parts)} ORDER BY id LIMIT 200",
+                                   (last, *params))
+            for r in rows:
+                r["warnings"] = json.loads(r["warnings"] or "[]")
+                yield r
+            if len(rows) < 200:
+                return
+            last = rows[-1]["id"]
+
+    def documents_meta(self, doc_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        """Outlet, date and source of these stored documents, by id (unknown ids left out)."""
+        found: dict[str, dict[str, Any]] = {}
+        for chunk in _chunks(list(doc_ids)):
+            rows = self.db.execute("SELECT id, source, outlet, published FROM documents "
+                                   f"WHERE id IN ({', '.join('?' for _ in chunk)})", chunk)
+            found.update((r["id"], r) for r in rows)
+        return found
+
+    def replace_claims(self, items: Sequence[Prepared]) -> Any:
+        """Write new extraction results over stored documents' claims, keeping every review.
+
+        One transaction for the batch; see :mod:`.rewrite` for how reviews are carried over.
+        Returns a :class:`.rewrite.ReplaceReport`.
+        """
+        from .rewrite import replace_claims
+        items = [countable(item) for item in items]
+        return self._in_transaction(lambda: replace_claims(self, items, now()))
 
     def audit(self, claim_id: str) -> list[dict[str, Any]]:
         rows = self.db.execute("SELECT id, claim_id, action, changes, note, reviewer, at FROM reviews "

@@ -107,7 +107,7 @@ def test_another_process_closing_its_connection_never_deletes_the_wal_in_use(led
                               capture_output=True, text=True, timeout=60, cwd=ROOT)
         assert done.returncode == 0, done.stderr
         assert wal.exists() and shm.exists()             # still this process's, still on disk
-        held.review(held.claims()[0]["claim_id"], "reject", note="written while status ran")
+        held.review(held.claims()[0]["claim_id"], "reject", note="written while status ran", reviewer="analyst")
     finally:
         held.close()
     fresh = subprocess.run([sys.executable, "-c", "import sys; from claimledger import open_ledger; "

@@ -13,7 +13,7 @@ import pytest
 
 from claimledger import Document
 from claimledger.store import Prepared, open_ledger
-from claimledger.store.loader import run_ingest
+from claimledger.flow import run_ingest
 
 REPORTS = [f"The army said it killed {n} militants near Rafah on Sunday, {n} March 2024." for n in range(1, 9)]
 

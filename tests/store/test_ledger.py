@@ -152,11 +152,11 @@ def test_review_correct_reject_confirm_with_audit_log(ledger_url: str) -> None:
         assert row["assertion_id"] != first["assertion_id"] and row["relay_count"] == 1
         assert ledger.claim(second["claim_id"])["relay_count"] == 1
         assert row["audit"][0]["changes"] == {"value": [12, 15], "location": ["Avdiivka", None]}
-        ledger.review(second["claim_id"], "reject", note="duplicate of a retracted post")
+        ledger.review(second["claim_id"], "reject", note="duplicate of a retracted post", reviewer="analyst")
         assert [r["claim_id"] for r in ledger.claims()] == [first["claim_id"]]
         assert len(ledger.claims(include_rejected=True)) == 2
         assert ledger.claims(review_status="rejected")[0]["claim_id"] == second["claim_id"]
-        ledger.review(first["claim_id"], "confirm", note="checked")
+        ledger.review(first["claim_id"], "confirm", note="checked", reviewer="analyst")
         log = ledger.claim(first["claim_id"])["audit"]
         assert [e["action"] for e in log] == ["correct", "confirm"]
         assert ledger.claims()[0]["value"] == 15          # the correction still wins
@@ -179,10 +179,12 @@ def test_bad_reviews_are_refused_and_change_nothing(ledger_url: str, action: str
         ledger.add_results([_result("Report.", [_claim()])])
         before = ledger.claims()
         with pytest.raises(ReviewError, match=message):
-            ledger.review(before[0]["claim_id"], action, changes=changes)
+            ledger.review(before[0]["claim_id"], action, changes=changes, reviewer="analyst")
         assert ledger.claims() == before and ledger.counts()["reviews"] == 0
         with pytest.raises(ReviewError, match="no claim"):
-            ledger.review("0000000000000000", "confirm")
+            ledger.review("0000000000000000", "confirm", reviewer="analyst")
+        with pytest.raises(ReviewError, match="reviewer's name"):
+            ledger.review(before[0]["claim_id"], "confirm", reviewer="  ")
 
 
 def test_ingest_errors_are_kept(ledger_url: str) -> None:

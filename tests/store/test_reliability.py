@@ -17,7 +17,7 @@ import pytest
 
 from claimledger import iter_documents
 from claimledger.store import open_ledger
-from claimledger.store.loader import run_ingest
+from claimledger.flow import run_ingest
 
 
 def _ingest_cmd(db: str, *inputs: Path | str, batch: int = 3, workers: int = 1) -> list[str]:

@@ -7,6 +7,7 @@ import pytest
 
 from claimledger import Claim, Document, Evidence, ExtractionResult
 from claimledger.errors import ReviewError
+from claimledger.flow import registry_parties
 from claimledger.store import open_ledger
 
 
@@ -35,16 +36,17 @@ def ledger(tmp_path: Path):  # type: ignore[no-untyped-def]
 def test_bad_review_values_are_refused_with_the_reason(ledger, changes: dict, message: str) -> None:  # type: ignore[no-untyped-def]
     claim_id = ledger.claims()[0]["claim_id"]
     with pytest.raises(ReviewError, match=message):
-        ledger.review(claim_id, "correct", changes=changes)
+        ledger.review(claim_id, "correct", changes=changes, reviewer="analyst", parties=registry_parties())
     assert ledger.audit(claim_id) == []
 
 
 def test_good_review_values_are_written_in_the_ledgers_spelling(ledger) -> None:  # type: ignore[no-untyped-def]
     claim_id = ledger.claims()[0]["claim_id"]
     row = ledger.review(claim_id, "correct", changes={"period_start": "2024-02-29", "subject_party": "palestinians",
-                                                      "claimant_party": "hamas fighters"})
+                                                      "claimant_party": "hamas fighters"}, reviewer="analyst",
+                        parties=registry_parties())
     assert row["period_start"] == "2024-02-29"           # a real leap day
     assert row["subject_party"] == "Palestinians"        # the registry's spelling
     assert row["claimant_party"] == "Hamas fighters"     # a side the ledger already holds
-    row = ledger.review(claim_id, "correct", changes={"subject_party": "civilians", "low": 15})
+    row = ledger.review(claim_id, "correct", changes={"subject_party": "civilians", "low": 15}, reviewer="analyst")
     assert (row["subject_party"], row["low"]) == ("civilians", 15)
