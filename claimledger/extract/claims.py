@@ -117,6 +117,7 @@ class CandidateFinder:
     def __init__(self, lexicon: Lexicon, *, people_words: list[str]) -> None:
         self.lex = lexicon
         self._previous_ends: list[int] = []
+        self.read = self.unread = 0
         self._list_before: Candidate | None = None
         self._current_nouns: set[str] = set()
         self.counts = CountFinder(lexicon)
@@ -131,18 +132,19 @@ class CandidateFinder:
 
     def find(self, sentence: Sentence) -> list[Candidate]:
         """Candidates of ``sentence`` that have a category, left to right; figures beyond the
-        first :data:`MAX_COUNTS` are not read, and ``self.unread`` says how many there were."""
+        first :data:`MAX_COUNTS` are not read; ``self.read`` and ``self.unread`` say how many were
+        read and how many were not."""
         text = sentence.text
-        self.unread = 0
+        self.read = self.unread = 0
         if not self.prefilter.search(text) or not self._topical(text):
             return []
         out: list[Candidate] = []  # the candidates kept so far (a list continues the last of them)
         seen: list[Candidate] = []
         self._previous_ends = []
         self._previous_nouns: list[bool] = []
-        counts = self.counts.find(text)
-        self.unread = max(0, len(counts) - MAX_COUNTS)  # the caller warns about these
-        for count in counts[:MAX_COUNTS]:
+        counts, self.unread = self.counts.find_first(text, MAX_COUNTS)  # the caller warns about the unread
+        self.read = len(counts)
+        for count in counts:
             if self.lex.unit_re.match(text[count.end:]):
                 continue
             cand = Candidate(sentence, count)

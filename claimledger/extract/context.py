@@ -29,8 +29,8 @@ def disambiguate(registry: Registry, mentions: list[Mention]) -> list[Mention]:
         if len({c.party for c in same_kind}) > 1:
             # "the General Staff" is the one the document names in full ("General Staff of
             # Ukraine's Armed Forces"), else the reading of the side the document names most
-            best = max(same_kind, key=lambda c: (c.name in named, c.party in war, weight[c.party or ""],
-                                                 -same_kind.index(c)))
+            _, best = max(enumerate(same_kind), key=lambda ic: (ic[1].name in named, ic[1].party in war,
+                                                              weight[ic[1].party or ""], -ic[0]))
             m = Mention(m.start, m.end, m.text, best.kind, best.party, best.name, best.role, best.place)
         out.append(m)
     return out

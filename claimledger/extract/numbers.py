@@ -28,6 +28,10 @@ _COUNT = rf"(?:\ba\s+(?=(?:dozen|hundred|thousand|million)\b))?{_ATOM}(?:{_SEP}{
 _RANGE_JOIN = r"\s*(?:-|–|—|to|or)\s*"
 MONTHS = ("january february march april may june july august september october november december "
           "jan feb mar apr jun jul aug sep sept oct nov dec").split()
+_ORDINAL_OR_TIME_AFTER = re.compile(r"\s*(?:-|–)?\s*(?:st|nd|rd|th)\b|[:h]\d")  # "3rd", "14:30", "9h30"
+_NAME_COMMA_BEFORE = re.compile(r"[A-Z][\w'’.-]+,\s*$")
+_COMMA_AFTER = re.compile(r"\s*,")
+_COMPOUND_AFTER = re.compile(r"-(?!(?:strong|odd)\b)[a-z]", re.I)  # "two-day", not "5,000-strong"
 _MONTH_RE = re.compile(r"\b(?:%s)\.?\s*$" % "|".join(MONTHS), re.I)
 _MONTH_AFTER_RE = re.compile(r"^\s*(?:%s)\b" % "|".join(MONTHS), re.I)
 
@@ -131,22 +135,37 @@ class CountFinder:
 
     def find(self, sentence: str) -> list[Count]:
         """All counts in ``sentence``, left to right, ranges and vague counts included."""
+        return self.find_first(sentence, None)[0]
+
+    def find_first(self, sentence: str, limit: int | None) -> tuple[list[Count], int]:
+        """The first ``limit`` counts of ``sentence`` (all when None), left to right, and about how
+        many figures follow them unread. Single figures past the limit are not parsed: a run of
+        thousands of numbers costs no more than the limit."""
         found: list[Count] = []
         taken = _Spans()
         for m in self._range_re.finditer(sentence):
             c = self._range(sentence, m)
             if c:
                 found.append(c); taken.add(m.start(), m.end())
-        for m in self._count_re.finditer(sentence):
+        stop, unread = len(sentence), 0
+        singles = self._count_re.finditer(sentence)
+        for m in singles:
             if taken.covers(m.start()):
                 continue
+            if limit is not None and len(found) >= limit:
+                stop, unread = m.start(), 1 + sum(1 for _ in singles)
+                break
             c = self._single(sentence, m.start(1), m.end(1))
             if c:
                 found.append(c); taken.add(c.start, c.end)
-        for m in self._vague_re.finditer(sentence):
+        for m in self._vague_re.finditer(sentence, 0, stop):
             if not taken.overlaps(m.start(), m.end()):
                 found.append(Count(m.start(), m.end(), None, "vague", text=m.group(0)))
-        return sorted(found, key=lambda c: c.start)
+        found.sort(key=lambda c: c.start)
+        if limit is not None and len(found) > limit:
+            unread += len(found) - limit
+            found = found[:limit]
+        return found, unread
 
     def _range(self, s: str, m: re.Match[str]) -> Count | None:
         a, b = [g for g in m.groups() if g is not None][:2]
@@ -178,10 +197,10 @@ class CountFinder:
         before, after = s[max(0, start - 30):start], s[end:end + 25]
         if _MONTH_RE.search(before) or _MONTH_AFTER_RE.match(after):
             return True
-        if re.match(r"\s*(?:-|–)?\s*(?:st|nd|rd|th)\b", after) or re.match(r"[:h]\d", after):
+        if _ORDINAL_OR_TIME_AFTER.match(after):
             return True
-        if re.search(r"[A-Z][\w'’.-]+,\s*$", before) and re.match(r"\s*,", after):
+        if _NAME_COMMA_BEFORE.search(before) and _COMMA_AFTER.match(after):
             return True  # "Noam Ben-David, 27, who ...": an age
-        if re.match(r"-[a-z]", after, re.I) and not re.match(r"-(?:strong|odd)\b", after, re.I):
+        if _COMPOUND_AFTER.match(after):
             return True  # "two-day", "five-year-old", "24-hour"
         return bool(self._bad_prefix.search(before))

@@ -10,6 +10,7 @@ import logging
 import re
 import time
 from bisect import bisect_left, bisect_right
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Callable, Iterable, Iterator
@@ -30,6 +31,7 @@ from .sentences import Sentence, quote_spans, split_sentences
 from .subjects import find_actor, resolve_subject_party
 
 # A clause raising a running total after a count: ", bringing the toll to", "raising the total to"
+_WAR_AGE = re.compile(r"\benters\s+its\s+\w+\s+(?:day|week|month|year)\b", re.I)  # "as the war enters its 100th day"
 _TOTAL_CLAUSE = re.compile(r"\b(?:bringing|brings|brought|raising|raises|pushing|pushes|taking\s+(?:the|its|their))\b", re.I)
 # A wire dateline opening a paragraph: "KYIV, March 4 (Reuters) -", "MOSCOW (Sputnik) -", "GAZA CITY, Nov 13 (RHC)--"
 _DATELINE = re.compile(r"(?m)^[ \t]*[A-Z][A-Za-z'’.-]*(?:[ \t]+[A-Z][A-Za-z'’.-]*){0,3}(?:,[^()\n]{1,40})?[ \t]*"
@@ -49,8 +51,27 @@ class _SentenceInfo:
     quotes: list[tuple[int, int]]
     candidates: list[Candidate]
     attributions: list[Attribution]
+    at: int = 0  # where it is in the document's list of sentences read (copies past MAX_COPIES are not)
     statement_date: date | None = None
     paragraph_speaker: Attribution | bool | None = None  # memo of _paragraph_speaker: False for none
+    # memos of what every draft of the sentence asks again (a sentence may hold 40 figures)
+    memo: dict[object, object] = field(default_factory=dict)
+
+    def total_clause_after(self, pos: int) -> int | None:
+        """Where the first "bringing/raising the toll" clause after ``pos`` starts, if any."""
+        starts = self.memo.get("total_clauses")
+        if starts is None:
+            starts = self.memo["total_clauses"] = [m.start() for m in _TOTAL_CLAUSE.finditer(self.sentence.text)]
+        i = bisect_left(starts, pos)  # type: ignore[arg-type]
+        return starts[i] if i < len(starts) else None  # type: ignore[index]
+
+    def finds(self, rx: re.Pattern[str], end: int | None = None) -> bool:
+        """Whether ``rx`` occurs in the sentence (up to ``end``), asked once per pattern and end."""
+        key = (rx.pattern, end)
+        found = self.memo.get(key)
+        if found is None:
+            found = self.memo[key] = rx.search(self.sentence.text, 0, len(self.sentence.text) if end is None else end) is not None
+        return found  # type: ignore[return-value]
 
 
 @dataclass
@@ -79,7 +100,11 @@ class Budget:
     a warning that says where reading stopped (a partial result is never silent)."""
 
     seconds: float = 60.0
-    candidates: int = 5_000  # figures with a category; a long war report has a few hundred
+    figures: int = 2_000  # figures read (each may become a claim); a long war report has a few hundred
+
+
+#: How many verbatim copies of one sentence a document's reading takes in (see _Meter.is_copy_too_many).
+MAX_COPIES = 3
 
 
 class _Meter:
@@ -88,10 +113,22 @@ class _Meter:
     def __init__(self, budget: Budget, length: int) -> None:
         self.budget, self.length = budget, length
         self.started = time.perf_counter()
-        self.candidates = 0
+        self.figures = 0
         self.warning: str | None = None
         self.crowded: list[int] = []  # offsets of sentences with more figures than are read
         self.unread = 0
+        self.copies: Counter[str] = Counter()  # how often each sentence's exact text was met
+        self.skipped_copies: list[int] = []  # offsets of the copies not read
+
+    def is_copy_too_many(self, s: Sentence) -> bool:
+        """A sentence met verbatim more than :data:`MAX_COPIES` times: boilerplate or a
+        flood, not reporting. Its first copies are read; the rest would only add the same claims
+        again (they merge into the first), at the cost of reading them."""
+        self.copies[s.text] += 1
+        if self.copies[s.text] <= MAX_COPIES:
+            return False
+        self.skipped_copies.append(s.start)
+        return True
 
     def unread_figures(self, n: int, at: int) -> None:
         if n:
@@ -103,6 +140,9 @@ class _Meter:
         if self.crowded:
             out.append(f"{self.unread:,} figures not read in {len(self.crowded):,} sentences holding more than "
                        f"{MAX_COUNTS} (a table or a list?), the first at character {self.crowded[0]:,}")
+        if self.skipped_copies:
+            out.append(f"{len(self.skipped_copies):,} sentences not read: copies of a sentence met more than "
+                       f"{MAX_COPIES} times, the first at character {self.skipped_copies[0]:,}")
         return tuple(out)
 
     def exhausted(self, at: int) -> bool:
@@ -110,8 +150,8 @@ class _Meter:
         warning naming offset ``at``, where reading stops."""
         if self.warning is not None:
             return True
-        if self.candidates >= self.budget.candidates:
-            return self._stop(at, f"{self.budget.candidates:,} candidate figures")
+        if self.figures >= self.budget.figures:
+            return self._stop(at, f"{self.budget.figures:,} figures read")
         return self.out_of_time(at)
 
     def out_of_time(self, at: int) -> bool:
@@ -209,8 +249,10 @@ class Extractor:
         for s in split_sentences(text):
             if meter.exhausted(s.start):
                 break
+            if meter.is_copy_too_many(s):
+                continue
             cands = self.candidates.find(s)
-            meter.candidates += len(cands)
+            meter.figures += self.candidates.read
             meter.unread_figures(self.candidates.unread, s.start)
             out.append((s, cands))
         return out
@@ -237,7 +279,7 @@ class Extractor:
                  for a, b in quotes[first_quote:bisect_left(quote_starts, s.end)] if b > s.start]
             atts = self.attributions.find(s.text, local, q, history, [c.count.start for c in cands])
             history.add_sentence(local, atts)
-            infos.append(_SentenceInfo(s, local, q, cands, atts))
+            infos.append(_SentenceInfo(s, local, q, cands, atts, at=len(infos)))
         return infos
 
     # -- pass 2 ---------------------------------------------------------------------------------
@@ -304,7 +346,7 @@ class Extractor:
         """Who may be claiming a draft: the rules' choice, the sentence's speakers, the paragraph's
         last speaker and the outlet, each with where it was found."""
         out = [(d.att, "rule"), *((a, "sentence") for a in info.attributions)]
-        earlier = _paragraph_speaker(infos, info.sentence.index)
+        earlier = _paragraph_speaker(infos, info.at)
         if earlier is not None:
             out.append((earlier, "paragraph"))
         out.append((outlet, "outlet"))
@@ -511,10 +553,10 @@ class Extractor:
         # "three soldiers were killed, bringing the toll since October to 229": the clause that
         # brings a running total up dates the total, not the count before it
         cut = len(info.sentence.text)
-        if d.cand.breakdown != "total":
-            m = _TOTAL_CLAUSE.search(info.sentence.text, d.cand.count.end)
-            if m and any(c.breakdown == "total" and c.count.start > m.start() for c in info.candidates):
-                cut = m.start()
+        if d.cand.breakdown != "total" and any(c.breakdown == "total" for c in info.candidates):
+            clause = info.total_clause_after(d.cand.count.end)
+            if clause is not None and any(c.breakdown == "total" and c.count.start > clause for c in info.candidates):
+                cut = clause
         times = [t for t in find_times(info.sentence.text, anchor, war_start=war_start, events=events)
                  if not t.statement and t.start < cut]
         if d.cand.breakdown == "total":
@@ -531,10 +573,10 @@ class Extractor:
             d.time = self._total_time(d, info, war_start, anchor, previous_time)
         elif statement is not None and statement.time is not None and d.how != "outlet":
             d.time = statement.time
-        elif self.lexicon.cumulative_re.search(info.sentence.text[:cut]):
+        elif info.finds(self.lexicon.cumulative_re, cut):
             d.time = TimeRef(0, 0, "cumulative", war_start, anchor)
             d.notes.append("running total; start of the war from the registry" if war_start else "running total")
-        elif re.search(r"\benters\s+its\s+\w+\s+(?:day|week|month|year)\b", info.sentence.text, re.I):
+        elif info.finds(_WAR_AGE):
             d.time = TimeRef(0, 0, "cumulative", war_start, anchor)
         elif story is not None:
             d.time = story  # the day of the article's main event ("Five soldiers killed, army says")

@@ -75,19 +75,31 @@ def test_lone_surrogates_are_replaced_and_counted():
 
 # -- the per-document budget ----------------------------------------------------------------------
 
-def test_the_candidate_budget_stops_reading_and_says_where():
-    text = "Three soldiers were killed, the army said. " * 30
-    result = Extractor(budget=Budget(candidates=10)).extract_result(Document(text=text, published="2024-01-01"))
+def test_the_figure_budget_stops_reading_and_says_where():
+    text = " ".join(f"{n} soldiers were killed, the army said." for n in range(3, 33))
+    result = Extractor(budget=Budget(figures=10)).extract_result(Document(text=text, published="2024-01-01"))
     [warning] = result.document.warnings
-    assert warning.startswith("extraction budget reached (10 candidate figures): the text from character ")
+    assert warning.startswith("extraction budget reached (10 figures read): the text from character ")
     assert f"of {len(text):,} on was not read for claims" in warning
     assert result.claims  # what was read is kept
 
 
 def test_the_time_budget_stops_reading_and_says_so():
-    text = "Three soldiers were killed, the army said. " * 30
+    text = " ".join(f"{n} soldiers were killed, the army said." for n in range(3, 33))
     result = Extractor(budget=Budget(seconds=0.0)).extract_result(Document(text=text, published="2024-01-01"))
     assert any(w.startswith("extraction budget reached (0 s)") for w in result.document.warnings)
+
+
+def test_copies_of_a_sentence_past_the_third_are_not_read_and_said_so():
+    flood = "The army said 4 soldiers were killed in the north. " * 2_000  # 100 KB of one sentence
+    result = Extractor().extract_result(Document(text=flood + "Police said 7 civilians were wounded.",
+                                                 published="2024-01-01"))
+    [warning] = result.document.warnings
+    assert warning.startswith("1,997 sentences not read: copies of a sentence met more than 3 times, "
+                              "the first at character 153")
+    assert sorted(c.value for c in result.claims) == [4, 7]  # the copies read, and what follows them
+    [soldiers] = [c for c in result.claims if c.value == 4]
+    assert len(soldiers.evidence) <= 3
 
 
 def test_a_normal_report_spends_no_budget():

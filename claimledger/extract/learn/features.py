@@ -18,6 +18,8 @@ if TYPE_CHECKING:
 Features = dict[str, float]
 _FIRST_PERSON = re.compile(r"\b(?:we|our|us)\b", re.I)
 _PERFECT = re.compile(r"\b(?:has|have)\s+(?:now\s+|so\s+far\s+|already\s+)?(?:been\s+)?\w+(?:ed|en)\b", re.I)
+_SENTENCE_FLAGS = (("total_word", re.compile(r"\b(?:since|so far|to date|total|toll|overall|cumulative)\b", re.I)),
+                   ("present_perfect", _PERFECT))
 _WORD = re.compile(r"[A-Za-z]+(?:'[a-z]+)?")
 
 
@@ -80,13 +82,20 @@ def draft_features(d: "_Draft", info: "_SentenceInfo", kind_of: Any) -> Features
         on(f"r1={after[0]}")
     if any(a <= c.count.start < b for a, b in info.quotes):
         on("in_quote")
-    if re.search(r"\b(?:since|so far|to date|total|toll|overall|cumulative)\b", text, re.I):
-        on("total_word")
-    if _PERFECT.search(text):
-        on("present_perfect")
+    for flag in _sentence_flags(info):
+        on(flag)
     if d.time is not None:
         on(f"time_dated={d.time.period_start is not None}")
     return f
+
+
+def _sentence_flags(info: "_SentenceInfo") -> tuple[str, ...]:
+    """Features of the whole sentence, found once for all its figures."""
+    flags = info.memo.get("flags")
+    if flags is None:
+        text = info.sentence.text
+        flags = info.memo["flags"] = tuple(name for name, rx in _SENTENCE_FLAGS if rx.search(text))
+    return flags  # type: ignore[return-value]
 
 
 def side_options(d: "_Draft", info: "_SentenceInfo", ctx: "DocumentContext", registry: Any) -> list[str]:

@@ -29,7 +29,8 @@ class Linear:
 
     def score(self, features: Mapping[str, float]) -> float:
         w = self.weights
-        return self.intercept + sum(w.get(k, 0.0) * v for k, v in features.items())
+        # most features are unknown to the model: skip them before multiplying
+        return self.intercept + sum([w[k] * v for k, v in features.items() if k in w])
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "Linear":
