@@ -268,7 +268,7 @@ def _differences(doc: Document, stored: Mapping[str, Any]) -> list[str]:
     """What this reading of a known document says that the ledger's copy does not."""
     out = []
     if doc.outlet and doc.outlet != stored["outlet"]:
-        out.append(f"outlet {doc.outlet!r} (the ledger has {stored['outlet']!r})")
+        out.append(f"outlet {doc.outlet!r} (the ledger has {stored['outlet'] or 'none'!r})")
     if doc.published and doc.published != stored["published"]:
         out.append(f"date {doc.published} (the ledger has {stored['published'] or 'none'})")
     return out
@@ -283,7 +283,8 @@ def ignored_note(summary: IngestSummary, registry_files: Sequence[str]) -> tuple
     if summary.ignored:
         shown = "; ".join(f"{source}: {what}" for source, what in summary.ignored[:3])
         more = f" and {len(summary.ignored) - 3} more" if len(summary.ignored) > 3 else ""
-        parts.append(f"a new outlet or date was ignored {len(summary.ignored)} times ({shown}{more})")
+        n = len({source for source, _ in summary.ignored})
+        parts.append(f"the new outlet or date of {n} document{'s' if n != 1 else ''} was not applied ({shown}{more})")
     if registry_files:
         parts.append("--registry was not applied to them")
     hint = ("run `claimledger reextract` on them to extract them again"
