@@ -45,7 +45,7 @@ def test_import_and_reimport(store: ModuleType, files: dict[str, Path], tmp_path
     first = run(files["equipment"], files["gaza"], "--db", db)
     assert first.exit_code == 0, first.output
     assert first.stdout.strip() == ("imported 2 of 2 files: 3 new documents, 0 already in the ledger, "
-                                    "5 claims added, 1 rows skipped")
+                                    "5 claims added, 1 row skipped")
     assert f"{files['equipment']} row 2: column 'APC': 'twelve thousand' is not a count" in first.stderr
     again = run(files["equipment"], files["gaza"], "--db", db)
     assert "0 new documents, 3 already in the ledger, 0 claims added" in again.stdout
@@ -77,7 +77,7 @@ def test_bad_files_are_named_and_the_rest_imported(store: ModuleType, files: dic
     assert res.exit_code == 1
     assert f"skipped {files['unknown']}: not a known series format; use --format" in res.stderr
     assert f"skipped {files['tolls']}: not a known series format" in res.stderr  # its columns are not date/value
-    assert res.stdout.startswith("imported 1 of 3 files: 1 new documents")
+    assert res.stdout.startswith("imported 1 of 3 files: 1 new document,")
     none = run(files["unknown"], tmp_path / "absent.json", "--db", db)
     assert none.exit_code == 2 and "absent.json" in none.stderr
 
@@ -86,7 +86,7 @@ def test_bad_option_stops_before_anything_is_written(store: ModuleType, files: d
                                                     tmp_path: Path) -> None:
     db = tmp_path / "ledger.db"
     res = CliRunner().invoke(cli, ["import-series", str(files["gaza"]), "--start", "last week", "--db", str(db)])
-    assert res.exit_code == 1 and "not an ISO date" in res.output
+    assert res.exit_code == 2 and "not an ISO date" in res.output
     with store.open_ledger(db) as ledger:
         assert ledger.counts()["claims"] == 0
 

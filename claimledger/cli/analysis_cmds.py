@@ -15,21 +15,36 @@ import click
 
 from ..errors import ClaimLedgerError
 from ..models import CATEGORIES, MODALITIES
-from .base import cell, cli, db_option, printable
+from .base import (
+    DATE,
+    Choice,
+    cell,
+    check_sides,
+    cli,
+    existing_db_option,
+    info,
+    plural,
+    printable,
+    verbosity_options,
+)
 
 FORMATS = ("table", "csv", "json")
+FLAG_KINDS = ("revision_down", "unexplained_jump", "breakdown_exceeds_total", "revised_claim")
 
 
 def _format_option(f: Callable[..., Any]) -> Callable[..., Any]:
-    return click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
+    f = verbosity_options(f)
+    return click.option("--format", "fmt", type=Choice(FORMATS), default="table", show_default=True,
                         help="Output: a table, CSV (claim ids space-separated) or JSON (with the claims "
                              "behind each number).")(f)
 
 
 def _rows(db: str, **filters: Any) -> list[dict[str, Any]]:
+    """The matching claims; a side no registry or claim knows is refused (it would match nothing)."""
     from ..store import open_ledger
 
     with open_ledger(db) as ledger:
+        check_sides(ledger, claimant_party=filters.get("claimant_party"), subject_party=filters.get("subject_party"))
         return ledger.claims(**{k: v for k, v in filters.items() if v not in (None, "", ())})
 
 
@@ -45,7 +60,7 @@ def _print_table(title: str, columns: Sequence[str], rows: Sequence[Sequence[str
 
     table = Table(title=cell(title))
     for col in columns:
-        table.add_column(col)
+        table.add_column(col, overflow="fold")   # wrapped, never cut: claim ids stay whole
     for row in rows:
         table.add_row(*map(cell, row))
     Console(width=160).print(table)
@@ -73,13 +88,13 @@ def _ids(ids: Sequence[str]) -> str:
 
 @cli.command()
 @click.option("--subject-party", required=True, help="Whose losses (a party name, e.g. Israel).")
-@click.option("--category", required=True, type=click.Choice(CATEGORIES), help="What is counted.")
-@click.option("--since", help="First day of the window (YYYY-MM-DD); default: from the period claims.")
-@click.option("--until", help="Last day of the window (YYYY-MM-DD); default: from the period claims.")
+@click.option("--category", required=True, type=Choice(CATEGORIES), help="What is counted.")
+@click.option("--since", type=DATE, help="First day of the window (YYYY-MM-DD); default: from the period claims.")
+@click.option("--until", type=DATE, help="Last day of the window (YYYY-MM-DD); default: from the period claims.")
 @click.option("--reference", help="Claimant (substring) or party to measure the others against.")
 @click.option("--by-party", is_flag=True, help="One row per claimant side instead of per claimant name.")
 @_format_option
-@db_option
+@existing_db_option
 def compare(subject_party: str, category: str, since: str | None, until: str | None, reference: str | None,
             by_party: bool, fmt: str, db: str) -> None:
     """Every claimant's figure for one side's losses over one window, side by side."""
@@ -109,20 +124,20 @@ def compare(subject_party: str, category: str, since: str | None, until: str | N
     _print_table(f"{category} of {subject_party}, {window} ({result.window_days} days; window: {result.window_from});"
                  " * = reference", columns, table)
     for note in result.notes:
-        click.echo(f"note: {printable(note)}")
+        info(f"note: {printable(note)}")
 
 
 @cli.command()
 @click.option("--claimant", help="Claimant name contains this (case-insensitive).")
 @click.option("--claimant-party", help="Claimant's side (exact).")
 @click.option("--subject-party", help="Whose losses (exact).")
-@click.option("--category", type=click.Choice(CATEGORIES), help="What is counted.")
-@click.option("--modality", type=click.Choice(MODALITIES), help="claimed, acknowledged, reported ...")
-@click.option("--since", help="Claims whose period ends on or after this day (YYYY-MM-DD).")
-@click.option("--until", help="Claims whose period starts on or before this day (YYYY-MM-DD).")
+@click.option("--category", type=Choice(CATEGORIES), help="What is counted.")
+@click.option("--modality", type=Choice(MODALITIES), help="claimed, acknowledged, reported ...")
+@click.option("--since", type=DATE, help="Claims whose period ends on or after this day (YYYY-MM-DD).")
+@click.option("--until", type=DATE, help="Claims whose period starts on or before this day (YYYY-MM-DD).")
 @click.option("--by-party", is_flag=True, help="One series per claimant side instead of per claimant name.")
 @_format_option
-@db_option
+@existing_db_option
 def timeline(claimant: str | None, claimant_party: str | None, subject_party: str | None, category: str | None,
              modality: str | None, since: str | None, until: str | None, by_party: bool, fmt: str, db: str) -> None:
     """Each claimant's figures over time: period claims as daily rates, running totals as points."""
@@ -137,7 +152,7 @@ def timeline(claimant: str | None, claimant_party: str | None, subject_party: st
     series = build_series(rows, by_party=by_party,
                           on_skip=lambda row, why: skipped.append(f"claim {row.get('claim_id')}: {why}"))
     for line in skipped:
-        click.echo(f"claimledger: skipped {printable(line)}", err=True)
+        info(f"claimledger: skipped {printable(line)}", err=True)
     if fmt == "json":
         _print_json([s.to_dict() for s in series])
         return
@@ -166,16 +181,16 @@ def _qualified(value: float, qualifier: str) -> str:
 
 @cli.command()
 @click.option("--kind", "kinds", multiple=True,
-              type=click.Choice(("revision_down", "unexplained_jump", "breakdown_exceeds_total", "revised_claim")),
+              type=Choice(FLAG_KINDS),
               help="Only these kinds of flag (repeatable); default: all.")
 @click.option("--claimant", help="Claimant name contains this (case-insensitive).")
 @click.option("--subject-party", help="Whose losses (exact).")
-@click.option("--category", type=click.Choice(CATEGORIES), help="What is counted.")
+@click.option("--category", type=Choice(CATEGORIES), help="What is counted.")
 @click.option("--jump-share", type=float, default=0.2, show_default=True,
               help="unexplained_jump: growth may exceed the period claims by this share ...")
 @click.option("--jump-min", type=float, default=10, show_default=True, help="... and by this many.")
 @_format_option
-@db_option
+@existing_db_option
 def flags(kinds: tuple[str, ...], claimant: str | None, subject_party: str | None, category: str | None,
           jump_share: float, jump_min: float, fmt: str, db: str) -> None:
     """Figures that contradict the claimant's own other figures (running totals, breakdowns, revisions)."""
@@ -192,23 +207,23 @@ def flags(kinds: tuple[str, ...], claimant: str | None, subject_party: str | Non
         _print_csv(("kind", "severity", "message", "claim_ids", "document_ids"),
                    [(f.kind, f.severity, f.message, _ids(f.claim_ids), _ids(f.document_ids)) for f in found])
     else:
-        _print_table(f"{len(found)} flag(s)", ("kind", "severity", "message", "claims"),
+        _print_table(plural(len(found), "flag"), ("kind", "severity", "message", "claims"),
                      [(f.kind, f.severity, f.message, _ids(f.claim_ids)) for f in found])
 
 
 @cli.command()
 @click.option("--numerator", required=True, help="Claimant (substring) or party whose running total is divided.")
 @click.option("--denominator", required=True, help="Claimant (substring) or party it is divided by.")
-@click.option("--numerator-modality", type=click.Choice(MODALITIES),
+@click.option("--numerator-modality", type=Choice(MODALITIES),
               help="Only the numerator's claims of this modality.")
-@click.option("--denominator-modality", type=click.Choice(MODALITIES), help="Only the denominator's of this modality.")
-@click.option("--category", required=True, type=click.Choice(CATEGORIES), help="What is counted.")
+@click.option("--denominator-modality", type=Choice(MODALITIES), help="Only the denominator's of this modality.")
+@click.option("--category", required=True, type=Choice(CATEGORIES), help="What is counted.")
 @click.option("--subject-party", required=True, help="Whose losses (exact).")
 @click.option("--subject", help="The counted thing: equal to it, else containing it (e.g. tanks).")
 @click.option("--max-lag", type=int, default=7, show_default=True,
               help="Days the denominator's latest point may lie before the numerator's date.")
 @_format_option
-@db_option
+@existing_db_option
 def ratio(numerator: str, denominator: str, numerator_modality: str | None, denominator_modality: str | None,
           category: str, subject_party: str, subject: str | None, max_lag: int, fmt: str, db: str) -> None:
     """One claimant's running total over another's, date by date (e.g. claimed vs verified)."""

@@ -12,7 +12,7 @@ import click
 
 from ..errors import ClaimLedgerError, ExtractionError, IngestError
 from ..models import CLAIM_FIELDS, ExtractionResult
-from .base import cell, cli, printable, registry_option
+from .base import DATE, Choice, cell, cli, plural, printable, quiet, registry_option, verbosity_options
 from .base import load_registry_or_fail as _load_registry
 
 FORMATS = ("json", "jsonl", "csv", "table")
@@ -20,9 +20,10 @@ FORMATS = ("json", "jsonl", "csv", "table")
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True)
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="json", show_default=True,
+@click.option("--format", "fmt", type=Choice(FORMATS), default="json", show_default=True,
               help="Output format: json (one object per document), jsonl (one claim per line), csv, table.")
-@click.option("--date", "published", help="Publication date (YYYY-MM-DD) for every input, overriding theirs.")
+@click.option("--date", "published", type=DATE,
+              help="Publication date (YYYY-MM-DD) for every input, overriding theirs.")
 @click.option("--outlet", help="Outlet name for every input: the claimant of figures in its own voice.")
 @click.option("--max-bytes", type=int, default=50_000_000, show_default=True, help="Largest input file read.")
 @click.option("--text-column", help="CSV column / JSON field holding the report text.")
@@ -31,6 +32,7 @@ FORMATS = ("json", "jsonl", "csv", "table")
 @click.option("--workers", type=click.IntRange(1, 256), default=1, show_default=True,
               help="Worker processes extracting at once (one per core); output keeps the input order.")
 @registry_option
+@verbosity_options
 def extract(paths: tuple[str, ...], fmt: str, published: str | None, outlet: str | None, max_bytes: int,
             text_column: str | None, accurate: bool, workers: int, registry_files: tuple[str, ...]) -> None:
     """Extract every attributed claim from reports.
@@ -77,12 +79,13 @@ def extract(paths: tuple[str, ...], fmt: str, published: str | None, outlet: str
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON (as the reference scorer).")
 @click.option("--misses/--no-misses", default=True, show_default=True, help="List missed and spurious claims.")
 @click.option("--predictions", type=click.Path(file_okay=False), help="Also write NAME.json predictions here.")
-@click.option("--split", "splits", multiple=True, type=click.Choice(("train", "dev", "blind")),
+@click.option("--split", "splits", multiple=True, type=Choice(("train", "dev", "blind")),
               help="Only the documents of this split of the real corpus (repeatable; default: all).")
 @click.option("--calibration", is_flag=True, help="Also print a reliability table of the claims' confidence.")
 @click.option("--model", "model_path", help="A decision model file, or 'none' for the rules alone (default: the shipped one).")
 @click.option("--accurate", is_flag=True, help="Score the accurate path (spaCy for speakers no rule names).")
 @registry_option
+@verbosity_options
 def evaluate(gold_dir: str, texts_dir: str, as_json: bool, misses: bool, predictions: str | None,
              splits: tuple[str, ...], calibration: bool, model_path: str | None, accurate: bool,
              registry_files: tuple[str, ...]) -> None:
@@ -138,6 +141,7 @@ def _print_calibration(report: Any) -> None:
 @click.argument("second", type=click.Path(file_okay=False, exists=True))
 @click.option("--json", "as_json", is_flag=True, help="Print the agreement as JSON.")
 @click.option("--misses/--no-misses", default=False, show_default=True, help="List the claims the annotators disagree on.")
+@verbosity_options
 def agreement(first: str, second: str, as_json: bool, misses: bool) -> None:
     """Agreement of two annotators: the documents both annotated, one as reference, scored as evaluate scores.
 
@@ -155,7 +159,7 @@ def agreement(first: str, second: str, as_json: bool, misses: bool) -> None:
         raise click.ClickException(str(exc)) from exc
     if not report.per_doc:
         raise click.ClickException(f"no document is annotated in both {first} and {second}")
-    click.echo(f"{len(report.per_doc)} documents annotated twice")
+    click.echo(f"{plural(len(report.per_doc), 'document')} annotated twice")
     _print_report(report, as_json=as_json, misses=misses)
 
 
@@ -197,7 +201,7 @@ def _brief(c: dict[str, Any]) -> str:
 
 def _warn_dates(docs: Any) -> Any:
     for doc in docs:
-        for w in doc.warnings:
+        for w in () if quiet() else doc.warnings:
             click.echo(f"claimledger: {printable(doc.source)}: {printable(w)}", err=True)
         yield doc
 

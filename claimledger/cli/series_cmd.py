@@ -10,7 +10,20 @@ import click
 from ..errors import ClaimLedgerError, IngestError, StoreError
 from ..ingest.series import SERIES_FORMATS, read_series
 from ..models import CATEGORIES, MODALITIES, ExtractionResult
-from .base import EXIT_NONE_READ, EXIT_SOME_SKIPPED, RunFailed, cli, db_option, printable
+from .base import (
+    DATE,
+    EXIT_NONE_READ,
+    EXIT_SOME_SKIPPED,
+    Choice,
+    RunFailed,
+    cli,
+    db_option,
+    info,
+    plural,
+    printable,
+    verbosity,
+    verbosity_options,
+)
 
 #: How many skipped rows are listed before the rest are only counted.
 SHOWN_ERRORS = 20
@@ -18,19 +31,20 @@ SHOWN_ERRORS = 20
 
 @cli.command("import-series")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
-@click.option("--format", "fmt", type=click.Choice(list(SERIES_FORMATS)),
+@click.option("--format", "fmt", type=Choice(list(SERIES_FORMATS)),
               help="The file layout (default: detected from the columns). "
                    + "; ".join(f"{f.name}: {f.summary}" for f in SERIES_FORMATS.values()))
 @click.option("--claimant", help="Who states the figures (overrides the format's claimant).")
 @click.option("--party", "claimant_party", help="The claimant's side (SCHEMA.md party name, media, UN, NGO, other).")
 @click.option("--subject-party", help="Whose losses the figures count (SCHEMA.md party name).")
-@click.option("--category", type=click.Choice(CATEGORIES), help="The claims' category, for every figure.")
-@click.option("--modality", type=click.Choice(MODALITIES), help="claimed, acknowledged, reported, ...")
+@click.option("--category", type=Choice(CATEGORIES), help="The claims' category, for every figure.")
+@click.option("--modality", type=Choice(MODALITIES), help="claimed, acknowledged, reported, ...")
 @click.option("--subject", help="The counted group or thing, as the claimant names it.")
-@click.option("--start", metavar="DATE", help="The date the running totals count from (YYYY-MM-DD).")
+@click.option("--start", type=DATE, help="The date the running totals count from (YYYY-MM-DD).")
 @click.option("--date-column", help="csv format: the column holding each row's date (default: date).")
 @click.option("--value-column", help="csv format: the column holding the running total (default: value).")
 @db_option
+@verbosity_options
 def import_series(files: tuple[str, ...], fmt: str | None, db: str, date_column: str | None,
                   value_column: str | None, **overrides: Any) -> None:
     """Load official cumulative series (FILES) into the ledger as claims.
@@ -61,9 +75,9 @@ def import_series(files: tuple[str, ...], fmt: str | None, db: str, date_column:
     except ClaimLedgerError as exc:  # bad options: nothing can be imported
         raise click.ClickException(printable(exc)) from exc
     report.echo_errors()
-    click.echo(f"imported {len(files) - len(report.files):,} of {len(files):,} files: "
-               f"{stats.documents_added:,} new documents, {stats.documents_skipped:,} already in the ledger, "
-               f"{stats.claims_added:,} claims added, {len(report.rows):,} rows skipped")
+    info(f"imported {len(files) - len(report.files):,} of {plural(len(files), 'file')}: "
+         f"{plural(stats.documents_added, 'new document')}, {stats.documents_skipped:,} already in the ledger, "
+         f"{plural(stats.claims_added, 'claim')} added, {plural(len(report.rows), 'row')} skipped")
     if report.files:
         sys.exit(EXIT_NONE_READ if len(report.files) == len(files) else EXIT_SOME_SKIPPED)
 
@@ -76,11 +90,12 @@ class _Report:
         self.rows: list[IngestError] = []
 
     def echo_errors(self) -> None:
-        for err in [*self.files, *self.rows[:SHOWN_ERRORS]]:
+        shown = None if verbosity() else SHOWN_ERRORS      # -v lists every skipped row
+        for err in [*self.files, *self.rows[:shown]]:
             click.echo(f"claimledger: skipped {printable(err.source)}: {printable(err.reason)}", err=True)
-        if len(self.rows) > SHOWN_ERRORS:
-            click.echo(f"claimledger: ... and {len(self.rows) - SHOWN_ERRORS} more rows "
-                       "(claimledger errors)", err=True)
+        if shown is not None and len(self.rows) > shown:
+            click.echo(f"claimledger: ... and {plural(len(self.rows) - shown, 'more row')} "
+                       "(claimledger errors, or -v)", err=True)
 
 
 def _read_all(files: tuple[str, ...], report: _Report, **options: Any) -> Iterator[ExtractionResult]:
