@@ -7,8 +7,9 @@ from fastapi import APIRouter, Depends, HTTPException, Path, Query
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from ..flow import review_claim
 from ..store import ClaimFilter, Ledger
-from ..store.review import MAX_NOTE
+from ..store.review import MAX_NOTE, MAX_REVIEWER, log_lines
 from .analyses import run_compare, run_flags, run_ratio, run_timeline
 from .deps import get_ledger, require_write
 from .downloads import export_file, read_chunks
@@ -25,15 +26,15 @@ OptionalText = Annotated[str | None, Query(max_length=300)]
 
 
 class ReviewRequest(BaseModel):
-    """A review of one claim: confirm it, correct some of its fields, or reject it."""
+    """A review of one claim: confirm it, correct some of its fields, reject it, or un-reject it."""
 
     model_config = ConfigDict(extra="forbid")
 
-    action: Literal["confirm", "correct", "reject"]
+    action: Literal["confirm", "correct", "reject", "unreject"]
     changes: dict[str, str | int | float | None] | None = Field(
         None, description="For 'correct': field -> new value (claim fields; see docs/web.md)")
     note: str = Field("", max_length=MAX_NOTE)
-    reviewer: str = Field("", max_length=200)
+    reviewer: str = Field(..., min_length=1, max_length=MAX_REVIEWER, description="Who reviews (required)")
 
     @field_validator("changes")
     @classmethod
@@ -133,9 +134,26 @@ def ratio(ledger: LedgerDep, numerator: OptionalText = None, denominator: Option
             "pairs": [c.query() for c in view.choices]}
 
 
-@router.post("/claims/{claim_id}/review", summary="Confirm, correct or reject a claim (appended to its audit log)",
-             dependencies=[Depends(require_write)])
+@router.post("/claims/{claim_id}/review", summary="Confirm, correct, reject or un-reject a claim "
+             "(appended to its audit log)", dependencies=[Depends(require_write)])
 def review(ledger: LedgerDep, claim_id: IdPath, body: ReviewRequest) -> dict[str, Any]:
     if ledger.claim(claim_id) is None:
         raise HTTPException(404, f"no claim {claim_id!r} in the ledger")
-    return ledger.review(claim_id, body.action, changes=body.changes, note=body.note, reviewer=body.reviewer)
+    return review_claim(ledger, claim_id, body.action, changes=body.changes, note=body.note, reviewer=body.reviewer)
+
+
+@router.get("/review-queue", summary="Unreviewed claims matching the filters, least confident first")
+def review_queue(ledger: LedgerDep, f: FilterDep, limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+                 offset: Offset = 0) -> dict[str, Any]:
+    total, rows = ledger.review_queue(f, limit=limit, offset=offset)
+    return {"total": total, "limit": limit, "offset": offset, "claims": rows}
+
+
+@router.get("/reviews.{fmt}", summary="The review log (every review, oldest first) as csv or jsonl",
+            response_class=StreamingResponse)
+def review_log(ledger: LedgerDep, fmt: Annotated[Literal["csv", "jsonl"], Path()]) -> StreamingResponse:
+    # The log is read whole here: the ledger connection goes back to the pool when this returns.
+    lines = list(log_lines(ledger.review_log(), fmt))
+    kind = "text/csv; charset=utf-8" if fmt == "csv" else "application/x-ndjson"
+    return StreamingResponse(iter(lines), media_type=kind,
+                             headers={"Content-Disposition": f'attachment; filename="reviews.{fmt}"'})

@@ -15,12 +15,15 @@ from .analyses import claimant_rows, run_compare, run_flags, run_ratio
 from .api import FACETS
 from .charts import compare_chart, ratio_chart, timeline_chart
 from .choices import claimant_counts, pair_counts
-from .deps import get_ledger, write_policy
+from .deps import get_ledger
 from .filters import Day, IdPath, NamePath, Offset, active_filters, claim_filter, filter_query, paged
+from .review_pages import form_context
+from .review_pages import router as review_router
 from .templating import render_template
 from .views import evidence_in_context, highlight
 
 router = APIRouter(include_in_schema=False)
+router.include_router(review_router)   # the review queue and reviews posted by plain forms
 
 LedgerDep = Annotated[Ledger, Depends(get_ledger)]
 FilterDep = Annotated[ClaimFilter, Depends(claim_filter)]
@@ -57,7 +60,8 @@ def document_page(request: Request, ledger: LedgerDep, document_id: IdPath) -> H
 
 
 @router.get("/claims/{claim_id}", response_class=HTMLResponse)
-def claim_page(request: Request, ledger: LedgerDep, claim_id: IdPath) -> HTMLResponse:
+def claim_page(request: Request, ledger: LedgerDep, claim_id: IdPath,
+               reviewed: Annotated[str | None, Query(max_length=64)] = None) -> HTMLResponse:
     row = ledger.claim(claim_id)
     if row is None:
         raise HTTPException(404, f"no claim {claim_id!r} in the ledger")
@@ -66,12 +70,11 @@ def claim_page(request: Request, ledger: LedgerDep, claim_id: IdPath) -> HTMLRes
     relays = [r for r in ledger.claims(assertion_id=row["assertion_id"], include_rejected=True)
               if r["claim_id"] != claim_id]
     total = next((r for r in siblings if r["claim_id"] == row["part_of"]), None) if row["part_of"] else None
-    policy = write_policy(request)
     return render(request, "claim.html", row=row, doc=doc, relays=relays, total=total,
                   parts=[r for r in siblings if r["part_of"] == claim_id],
                   contexts=evidence_in_context(doc.get("text") or "", row), audit=row["audit"],
-                  correctable=CORRECTABLE, choices=_choices(), writable=policy.allow_writes,
-                  token_required=policy.token is not None)
+                  correctable=CORRECTABLE, choices=_choices(), reviewed=reviewed == claim_id,
+                  **form_context(request))
 
 
 def _choices() -> dict[str, tuple[str, ...]]:

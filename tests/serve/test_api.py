@@ -256,8 +256,8 @@ def test_review_correct_then_confirm_then_reject_with_audit_log(writable: httpx.
     assert listed[cid]["value"] == 4321
     table = {t["claim_id"]: t for t in csv.DictReader(io.StringIO(writable.get("/api/claims.csv").text))}
     assert table[cid]["value"] == "4321"
-    assert writable.post(f"/api/claims/{cid}/review", json={"action": "confirm"}).status_code == 200
-    assert writable.post(f"/api/claims/{cid}/review", json={"action": "reject", "note": "a duplicate"}).status_code == 200
+    assert writable.post(f"/api/claims/{cid}/review", json={"action": "confirm", "reviewer": "ana"}).status_code == 200
+    assert writable.post(f"/api/claims/{cid}/review", json={"action": "reject", "note": "a duplicate", "reviewer": "ana"}).status_code == 200
     audit = writable.get(f"/api/claims/{cid}").json()["audit"]
     assert [a["action"] for a in audit] == ["correct", "confirm", "reject"]
     assert audit[0]["changes"] == {"value": [row["value"], 4321]} and audit[0]["reviewer"] == "ana"
@@ -275,12 +275,16 @@ def test_review_page_has_the_forms_when_writable(writable: httpx.Client) -> None
 
 
 @pytest.mark.parametrize("body, status, words", [
-    ({"action": "delete"}, 422, "action"),
-    ({"action": "confirm", "sneaky": 1}, 422, "sneaky: unknown field"),
-    ({"action": "correct", "changes": {"claim_id": "x"}}, 422, "cannot be corrected"),
-    ({"action": "correct", "changes": {"period_start": "March"}}, 422, "YYYY-MM-DD"),
-    ({"action": "correct", "changes": {}}, 422, "at least one"),
-    ({"action": "confirm", "note": "x" * 5000}, 422, "note"),
+    ({"action": "delete", "reviewer": "ana"}, 422, "action"),
+    ({"action": "confirm", "sneaky": 1, "reviewer": "ana"}, 422, "sneaky: unknown field"),
+    ({"action": "correct", "changes": {"claim_id": "x"}, "reviewer": "ana"}, 422, "cannot be corrected"),
+    ({"action": "correct", "changes": {"period_start": "March"}, "reviewer": "ana"}, 422, "YYYY-MM-DD"),
+    ({"action": "correct", "changes": {}, "reviewer": "ana"}, 422, "at least one"),
+    ({"action": "confirm", "note": "x" * 5000, "reviewer": "ana"}, 422, "note"),
+    ({"action": "confirm"}, 422, "reviewer: Field required"),
+    ({"action": "confirm", "reviewer": "  "}, 422, "reviewer's name"),
+    ({"action": "correct", "changes": {"subject_party": "Isreal"}, "reviewer": "ana"}, 422, "did you mean 'Israel'"),
+    ({"action": "unreject", "reviewer": "ana"}, 422, "is not rejected"),
 ])
 def test_invalid_reviews_are_refused_with_the_reason(writable: httpx.Client, body: dict[str, Any], status: int,
                                                       words: str) -> None:
@@ -302,16 +306,16 @@ def test_malformed_json_oversize_and_wrong_type(writable: httpx.Client) -> None:
     assert r.status_code == 413
     r = writable.post(url, content=b"action=confirm", headers={"content-type": "application/x-www-form-urlencoded"})
     assert r.status_code == 415
-    assert writable.post("/api/claims/0000000000000000/review", json={"action": "confirm"}).status_code == 404
+    assert writable.post("/api/claims/0000000000000000/review", json={"action": "confirm", "reviewer": "ana"}).status_code == 404
 
 
 def test_token_is_required_when_configured(ledger_copy: Path, serve: Any) -> None:
     with httpx.Client(base_url=serve(ledger_copy, token="s3cret"), timeout=30) as client:
         url = f"/api/claims/{some_claim(client)['claim_id']}/review"
-        r = client.post(url, json={"action": "confirm"})
+        r = client.post(url, json={"action": "confirm", "reviewer": "ana"})
         assert r.status_code == 401 and r.headers["www-authenticate"] == "Bearer"
-        assert client.post(url, json={"action": "confirm"}, headers={"Authorization": "Bearer wrong"}).status_code == 401
-        assert client.post(url, json={"action": "confirm"}, headers={"Authorization": "Bearer s3cret"}).status_code == 200
+        assert client.post(url, json={"action": "confirm", "reviewer": "ana"}, headers={"Authorization": "Bearer wrong"}).status_code == 401
+        assert client.post(url, json={"action": "confirm", "reviewer": "ana"}, headers={"Authorization": "Bearer s3cret"}).status_code == 200
         assert 'id="write-token"' in client.get(url.removeprefix("/api").removesuffix("/review")).text
 
 
@@ -320,14 +324,14 @@ def test_cross_origin_writes_are_refused(writable: httpx.Client) -> None:
     own = str(writable.base_url).rstrip("/")
     for headers in ({"Origin": "http://evil.example"}, {"Origin": "null"}, {"Sec-Fetch-Site": "cross-site"},
                     {"Origin": own, "Sec-Fetch-Site": "same-site"}):
-        r = writable.post(url, json={"action": "confirm"}, headers=headers)
+        r = writable.post(url, json={"action": "confirm", "reviewer": "ana"}, headers=headers)
         assert r.status_code == 403 and "cross-origin" in r.json()["detail"], headers
-    r = writable.post(url, json={"action": "confirm"}, headers={"Origin": own, "Sec-Fetch-Site": "same-origin"})
+    r = writable.post(url, json={"action": "confirm", "reviewer": "ana"}, headers={"Origin": own, "Sec-Fetch-Site": "same-origin"})
     assert r.status_code == 200
 
 
 def test_read_only_server_refuses_writes(site: httpx.Client) -> None:
-    r = site.post(f"/api/claims/{some_claim(site)['claim_id']}/review", json={"action": "confirm"})
+    r = site.post(f"/api/claims/{some_claim(site)['claim_id']}/review", json={"action": "confirm", "reviewer": "ana"})
     assert r.status_code == 403 and "read-only" in r.json()["detail"]
 
 
@@ -421,7 +425,7 @@ def test_pages_api_and_reviews_on_each_backend(ledger_url: str, ledger_results: 
             assert client.get(path).status_code == 200, path
         row = some_claim(client, category="equipment_destroyed")
         assert client.get(f"/documents/{row['document_id']}").status_code == 200
-        r = client.post(f"/api/claims/{row['claim_id']}/review", json={"action": "correct", "changes": {"value": 7}})
+        r = client.post(f"/api/claims/{row['claim_id']}/review", json={"action": "correct", "changes": {"value": 7}, "reviewer": "ana"})
         assert r.status_code == 200 and r.json()["value"] == 7
         assert "value: " in client.get(f"/claims/{row['claim_id']}").text
         assert client.get("/api/ratio").json()["pair"]["denominator"] == "Oryx"
