@@ -81,6 +81,7 @@ def test_browse_filter_read_correct_and_compare(chromium_driver: Any, site: str,
     latitude = css(d, "#correct-form input[name=latitude]")[0]
     latitude.clear()
     latitude.send_keys("500")
+    css(d, "#correct-form input[name=reviewer]")[0].send_keys("browser test")   # every review names its reviewer
     css(d, "#correct-form button[type=submit]")[0].click()
     error = wait(d, lambda d: [e for e in css(d, ".form-error") if e.is_displayed()])[0]
     assert "latitude" in error.text and "422" in error.text
