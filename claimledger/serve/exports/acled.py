@@ -1,15 +1,22 @@
 """Claims shaped like an ACLED export, for side-by-side use with ACLED data.
 
 Column names and order follow ACLED's public export. ACLED codes events; a ledger row is a claim,
-so columns that need event coding (event and disorder types, actor types, administrative units)
-stay empty rather than guessed, and the claim itself is spelled out in ``notes`` and ``tags``.
+so the event type is filled only where the claim's category names one on its own (a data file:
+extract/data/acled_event_types.yaml), the place's country, ISO number and admin-1 come from the
+gazetteer, and the claim itself is spelled out in ``notes`` and ``tags``.
 """
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import cache
+from importlib import resources
 from typing import Any
 
+import yaml
+
+from ...extract.gazetteer import ADMIN1, AREA, COUNTRY, SITE, TOWN, Country, GeoPlace
 from .figures import claim_window, counted_loss, describe_claim, describe_figure, days_between, year_of
+from .geo import row_place
 from .rows import Row
 from .tabular import Chunks, encode_table
 
@@ -24,6 +31,9 @@ ACLED_COLUMNS = (
 EXTRA_COLUMNS = ("claim_id", "assertion_id", "claimant", "category", "modality", "qualifier", "claim_figure",
                  "subject", "period_kind", "period_start", "period_end", "url", "review_status")
 COLUMNS = ACLED_COLUMNS + EXTRA_COLUMNS
+#: ACLED's ``geo_precision``: 1 a town or site, 2 part of a region, 3 a whole region or the country.
+GEO_PRECISION = {SITE: 1, TOWN: 1, AREA: 2, ADMIN1: 3, COUNTRY: 3}
+EVENT_TYPE_COLUMNS = ("disorder_type", "event_type", "sub_event_type")
 
 
 def encode_acled(rows: Iterable[Row]) -> Chunks:
@@ -36,8 +46,9 @@ def to_acled(row: Row) -> dict[str, Any]:
     start, end = claim_window(row)
     return {
         "event_id_cnty": row["claim_id"], "event_date": end, "year": year_of(end),
-        "time_precision": time_precision(start, end),
+        "time_precision": time_precision(start, end), **event_type(row),
         "actor1": row["claimant_party"], "actor2": row["subject_party"],
+        **_where(row_place(row)),
         "location": row["location"], "latitude": row["latitude"], "longitude": row["longitude"],
         "source": row["outlet"], "notes": describe_claim(row),
         "fatalities": counted_loss(row, "killed") or 0, "tags": acled_tags(row),
@@ -47,6 +58,37 @@ def to_acled(row: Row) -> dict[str, Any]:
         "subject": row["subject"], "period_kind": row["period_kind"], "period_start": row["period_start"],
         "period_end": row["period_end"], "url": row["url"], "review_status": row["review_status"],
     }
+
+
+def _where(place: GeoPlace | None) -> dict[str, Any]:
+    if place is None:
+        return {}
+    found = place.country
+    return {"iso": found and found.iso_numeric, "country": found and country_name(found),
+            "admin1": place.admin1, "geo_precision": GEO_PRECISION.get(place.kind)}
+
+
+def country_name(found: Country) -> str:
+    """The plain English name: UCDP's without its former name in brackets, else ISO's."""
+    return found.ucdp_name.split(" (")[0] if found.ucdp_name else found.name
+
+
+def event_type(row: Row) -> dict[str, str]:
+    """ACLED's disorder, event and sub-event type where the claim's category names one; a denied
+    event did not happen by its claimant's word, so it gets none."""
+    if row["modality"] == "denied":
+        return {}
+    for rule in _event_type_rules():
+        if rule["category"] == row["category"] and rule.get("subject_party", row["subject_party"]) == \
+                row["subject_party"]:
+            return {column: rule[column] for column in EVENT_TYPE_COLUMNS if rule.get(column)}
+    return {}
+
+
+@cache
+def _event_type_rules() -> list[dict[str, str]]:
+    text = resources.files("claimledger.extract").joinpath("data/acled_event_types.yaml").read_text("utf-8")
+    return list(yaml.safe_load(text)["rules"])
 
 
 def time_precision(start: str | None, end: str | None) -> int | None:
