@@ -423,12 +423,15 @@ def _iso_subdivision(name: str) -> GeoPlace | None:
 
 
 def _division_named(country_code: str, names: Iterable[str]) -> str | None:
-    """The country's admin-1 division one of the names stands for ("Kharkiv region" -> Kharkiv)."""
+    """The country's admin-1 division one of the names stands for ("Kharkiv region" -> Kharkiv):
+    GeoNames' divisions where data/admin1.yaml has the country, else ISO 3166-2's."""
     divisions = _admin1_data()["divisions"].get(country_code, {})
     by_key = {division_key(n): n for n in divisions.values()}
     for name in names:
         if division_key(name) in by_key:
             return by_key[division_key(name)]
+    if divisions:  # ISO's divisions may be finer (Gaza's governorates): one naming per country
+        return None
     for key in map(division_key, names):
         iso = [sub for code, sub in _subdivisions().get(key, []) if code == country_code]
         if iso:
