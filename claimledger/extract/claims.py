@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .lexicon import Lexicon, normalize, trie_alternation
+from .lexicon import Lexicon, normalize
+from .tries import trie_alternation
 from .numbers import Count, CountFinder
 from .sentences import Sentence
 

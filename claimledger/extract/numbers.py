@@ -9,7 +9,8 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
-from .lexicon import Lexicon, trie_alternation
+from .lexicon import Lexicon
+from .tries import trie_alternation
 
 _UNITS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,

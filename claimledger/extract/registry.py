@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import accumulate
 from importlib import resources
 from pathlib import Path
 from typing import Any, Iterable
@@ -196,32 +197,34 @@ class Registry:
         """
         if not self._trie:
             self._compile()
-        tokens = [(m.start(), m.end(), _fold(m.group(0))) for m in _TOKEN.finditer(text)]
+        starts, ends, words, gaps = _tokens(text)
+        trie = self._trie
         out: list[Mention] = []
-        i = 0
-        while i < len(tokens):
-            node, best, j = self._trie, None, i
-            while j < len(tokens) and tokens[j][2] in node:
-                if j > i and text[tokens[j - 1][1]:tokens[j][0]].strip():
+        k, n = 0, len(words)
+        while k < n:
+            if words[k] not in trie:  # most words start no term: one set look-up each
+                k += 1
+                continue
+            node, best, j = trie, None, k
+            while j < n and words[j] in node:
+                if j > k and gaps[j].strip():
                     break  # a name never runs across punctuation ("Kharkiv, governor says")
-                node = node[tokens[j][2]]
+                node = node[words[j]]
                 j += 1
                 if _END in node:
-                    span = text[tokens[i][0]:tokens[j - 1][1]]
+                    span = text[starts[k]:ends[j - 1]]
                     proto = next((m for m in node[_END] if _case_ok(m.text, span)), None)
                     if proto is not None:
-                        best = (j, proto, span)
+                        best = (j, proto)
             if best is None:
-                i += 1
+                k += 1
                 continue
-            j, proto, span = best
-            if proto.kind == "organ" and j < len(tokens) and tokens[j][2] in TITLES \
-                    and not text[tokens[j - 1][1]:tokens[j][0]].strip():
+            j, proto = best
+            if proto.kind == "organ" and j < n and words[j] in TITLES and not gaps[j].strip():
                 j += 1  # "Ukrainian air force spokesman" speaks for the air force
-                span = text[tokens[i][0]:tokens[j - 1][1]]
-            out.append(Mention(tokens[i][0], tokens[j - 1][1], span, proto.kind, proto.party, proto.name,
-                               proto.role, proto.place))
-            i = j
+            out.append(Mention(starts[k], ends[j - 1], text[starts[k]:ends[j - 1]], proto.kind, proto.party,
+                               proto.name, proto.role, proto.place))
+            k = j
         return out
 
     def candidates(self, term: str) -> list[Mention]:
@@ -285,6 +288,24 @@ class Registry:
 
 _END = "\0"
 _TOKEN = re.compile(r"\w+(?:[-.]\w+)*|['’]s\b")
+_TOKEN_SPLIT = re.compile(r"(\w+(?:[-.]\w+)*|['’]s\b)")
+
+
+def _tokens(text: str) -> tuple[list[int], list[int], list[str], list[str]]:
+    """Each word token's start, end and folded form (see _fold), and the text before it.
+
+    One C-level split and running sum give every offset; only the rare dotted token is folded in
+    Python (a loop over a document's tokens made registry look-ups the slowest step)."""
+    pieces = _TOKEN_SPLIT.split(text)  # text between tokens, token, text between, ..., text after
+    at = list(accumulate(map(len, pieces)))
+    starts, ends = at[0::2][:-1], at[1::2]
+    lowered = text.lower().replace("’", "'")
+    if len(lowered) == len(text):  # lower-casing kept every offset (it does, but for a few letters)
+        words = [lowered[a:b] for a, b in zip(starts, ends)]
+    else:
+        words = [w.lower().replace("’", "'") for w in pieces[1::2]]
+    words = [_fold(w) if "." in w else w for w in words]
+    return starts, ends, words, pieces[0::2]
 
 
 _DOTTED = re.compile(r"(?:[a-z]\.)+[a-z]?\.?")
