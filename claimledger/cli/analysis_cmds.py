@@ -121,7 +121,7 @@ def compare(subject_party: str, category: str, since: str | None, until: str | N
                     for r in result.rows])
         return
     window = f"{result.since} .. {result.until}" if result.since else "no dated figures"
-    _print_table(f"{category} of {subject_party}, {window} ({result.window_days} days; window: {result.window_from});"
+    _print_table(f"{category} of {subject_party}, {window} ({plural(result.window_days, 'day')}; window: {result.window_from});"
                  " * = reference", columns, table)
     for note in result.notes:
         info(f"note: {printable(note)}")

@@ -239,7 +239,7 @@ def _print_summary(summary: Any, totals: dict[str, int], db: str) -> None:
     for err in summary.errors[:shown]:
         click.echo(f"claimledger: skipped {printable(err.source)}: {printable(err.reason)}", err=True)
     if shown is not None and len(summary.errors) > shown:
-        click.echo(f"claimledger: ... and {len(summary.errors) - shown:,} more "
+        click.echo(f"claimledger: ... and {plural(len(summary.errors) - shown, 'more skipped input')} "
                    f"(claimledger errors --db {printable(db)}, or -v)", err=True)
     if quiet():
         return
