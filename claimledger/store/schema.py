@@ -249,18 +249,25 @@ def migrate(db: Backend) -> int:
 
 def _rebuild(db: Backend, rebuild: Rebuild) -> None:
     """SQLite's way to change a table's constraints: a new table, the rows copied with their
-    rowids, the old one dropped, the new one renamed, the old indexes made again."""
+    rowids, the old one dropped, the new one renamed, its indexes and triggers made again
+    (dropping a table drops them)."""
     table, temporary = rebuild.table, f"{rebuild.table}_rebuilt"
-    indexes = [r["sql"] for r in db.execute("SELECT sql FROM sqlite_master WHERE type = 'index' "
-                                            "AND tbl_name = ? AND sql IS NOT NULL", (table,))]
+    attached = [r["sql"] for r in db.execute("SELECT sql FROM sqlite_master WHERE type IN ('index', 'trigger') "
+                                             "AND tbl_name = ? AND sql IS NOT NULL ORDER BY type", (table,))]
     db.execute(rebuild.ddl.format(name=temporary))
     kept = [r["name"] for r in db.execute(f"PRAGMA table_info({table})")]
     new = {r["name"] for r in db.execute(f"PRAGMA table_info({temporary})")}
     cols = ", ".join(c for c in kept if c in new)
     db.execute(f"INSERT INTO {temporary} (rowid, {cols}) SELECT rowid, {cols} FROM {table}")
     db.execute(f"DROP TABLE {table}")
-    db.execute(f"ALTER TABLE {temporary} RENAME TO {table}")
-    for sql in indexes:
+    # Legacy renaming leaves views and other tables' triggers as they are: they name the table
+    # by the name it gets back, and checking them while it is missing would fail.
+    db.execute("PRAGMA legacy_alter_table = ON")
+    try:
+        db.execute(f"ALTER TABLE {temporary} RENAME TO {table}")
+    finally:
+        db.execute("PRAGMA legacy_alter_table = OFF")
+    for sql in attached:
         db.execute(sql)
 
 

@@ -180,3 +180,22 @@ def test_a_dangling_reference_stops_the_migration_and_keeps_the_ledger(tmp_path:
     assert con.execute("SELECT MAX(version) FROM schema_migrations").fetchone()[0] == before_fks[-1].version
     assert con.execute("SELECT COUNT(*) FROM claims").fetchone()[0] == 4
     con.close()
+
+
+def test_a_later_rebuild_keeps_the_search_triggers_and_the_view(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "later.db"
+    _fill(path)
+    same_claims = next(s for m in schema.MIGRATIONS for s in m.sqlite
+                       if isinstance(s, schema.Rebuild) and s.table == "claims")
+    later = schema.Migration(schema.LATEST + 1, "claims rebuilt again", (), sqlite=(same_claims,))
+    monkeypatch.setattr(schema, "MIGRATIONS", (*schema.MIGRATIONS, later))
+    monkeypatch.setattr(schema, "LATEST", later.version)
+    with open_ledger(path) as ledger:
+        triggers = {r["name"] for r in ledger.db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+        assert {"claims_fts_insert", "claims_fts_delete", "claims_fts_update"} <= triggers
+        ledger.add_results([_result("Shelling near Marjayoun killed 7 people on Friday. No more.",
+                                    outlet="AFP", url="https://example.org/c", published="2024-10-04",
+                                    figures=[("killed", 7, "Lebanon")])])
+        hits = ledger.db.execute("SELECT v.outlet FROM claims_fts f JOIN claims_view v ON v.claim_rowid = f.rowid "
+                                 "WHERE claims_fts MATCH 'Marjayoun OR Nabatieh' ORDER BY v.outlet")
+        assert [h["outlet"] for h in hits] == ["AFP", "AP"]
