@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .lexicon import Lexicon, normalize
+from .lexicon import Lexicon, normalize, phrase_regex
 from .tries import trie_alternation
 from .numbers import Count, CountFinder
 from .sentences import Sentence
@@ -130,6 +130,10 @@ class CandidateFinder:
             "multiple hundreds thousands series wave waves barrage barrages salvo salvos countless handful "
             "some".split())
         self.prefilter = re.compile(rf"\d|\b(?:{count_words})\b", re.I)
+        # acts that name their victims as people ("killed", "detained"): a figure with no counted
+        # noun takes its category from these only ("used", "with", "sent" need a noun: "drones")
+        self.person_trigger_re = phrase_regex(
+            [w for cls, words in lexicon.triggers.items() if cls in _PERSON_TRIGGERS for w in words])
 
     def find(self, sentence: Sentence) -> list[Candidate]:
         """Candidates of ``sentence`` that have a category, left to right; figures beyond the
@@ -166,10 +170,11 @@ class CandidateFinder:
         return [c for c in seen if _kept(c)]
 
     def _topical(self, text: str) -> bool:
-        """The sentence names something counted, an act, or a total or breakdown a figure may
-        belong to; without any of these no count in it can get a category (most sentences of
-        general news with a number end here)."""
-        return bool(self.noun_re.search(text) or self.lex.trigger_re.search(text) or _CONTEXT_WORDS.search(text))
+        """The sentence names something counted, an act done to people, or a total or breakdown a
+        figure may belong to; without any of these no count in it can get a category (every
+        category rule needs a counted noun, but for the acts that imply people); most sentences
+        of general news with a number end here."""
+        return bool(self.noun_re.search(text) or self.person_trigger_re.search(text) or _CONTEXT_WORDS.search(text))
 
     def _share_right_triggers(self, cands: list[Candidate]) -> None:
         """ "Six police officers and five members of the group also died": counts joined by "and"
