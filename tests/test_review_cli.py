@@ -102,7 +102,7 @@ def test_read_commands_refuse_a_missing_ledger(tmp_path: Path) -> None:
     missing = str(tmp_path / "nope.db")
     for args in (["review"], ["review", "log"], ["reextract"]):
         result = invoke(*args, "--db", missing)
-        assert result.exit_code == 1 and "no ledger at" in result.output
+        assert result.exit_code == 2 and "no ledger at" in result.output
     assert not Path(missing).exists()
 
 

@@ -2,40 +2,28 @@
 from __future__ import annotations
 
 import sys
-from datetime import date
 from typing import Any
 
 import click
 
 from ..errors import ClaimLedgerError
-from .base import EXIT_SOME_SKIPPED, RunFailed, cli, db_option, load_registry_or_fail, printable, registry_option
+from .base import (DATE, EXIT_SOME_SKIPPED, RunFailed, cli, existing_db_option, load_registry_or_fail, printable,
+                   registry_option)
 from .review_cmds import open_existing
 
 #: Orphaned and changed reviewed claims listed one per line before the rest are only counted.
 SHOWN = 20
 
 
-def _day(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    if value is None:
-        return None
-    try:
-        date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date YYYY-MM-DD") from None
-    if len(value) != 10:
-        raise click.BadParameter(f"{value!r} is not a date YYYY-MM-DD")
-    return value
-
-
 @cli.command()
 @click.argument("document_ids", nargs=-1)
-@db_option
+@existing_db_option
 @click.option("--source", help="Only documents whose source (file, record, URL) contains this.")
 @click.option("--outlet", help="Only documents whose outlet contains this.")
-@click.option("--since", callback=_day, help="Only documents published on or after this date (YYYY-MM-DD).")
-@click.option("--until", callback=_day, help="Only documents published on or before this date (YYYY-MM-DD).")
+@click.option("--since", type=DATE, help="Only documents published on or after this date (YYYY-MM-DD).")
+@click.option("--until", type=DATE, help="Only documents published on or before this date (YYYY-MM-DD).")
 @click.option("--set-outlet", help="Give the selected documents this outlet before extracting them again.")
-@click.option("--set-date", callback=_day, help="Give the selected documents this publication date first.")
+@click.option("--set-date", type=DATE, help="Give the selected documents this publication date first.")
 @click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
               help="Extraction processes (1: extract in this process).")
 @registry_option

@@ -26,7 +26,9 @@ DEFAULT_DB = "claimledger.db"
 def open_existing(db: str) -> Any:
     """The ledger at ``db``; a SQLite path that does not exist is an error, never a new empty ledger."""
     if "://" not in db and not Path(db).exists():
-        raise click.ClickException(f"no ledger at {printable(db)} (give --db, or ingest first)")
+        # a usage error (exit 2), as the read commands' --db gives
+        raise click.UsageError(f"no ledger at {printable(db)!r} (claimledger ingest or import-series creates one; "
+                               "--db or $CLAIMLEDGER_DB names another)")
     return open_or_fail(db)
 
 
