@@ -12,19 +12,29 @@ one subject party per comparison. Each claimant gives up to two rows, one per ba
   the base of the next point. An increase straddling a boundary counts for its days inside
   (``partial``).
 
-The window is inclusive at both ends. By default it is the span of the period claims; with
-running totals only, the span all running totals cover. Coverage is the share of the window's
-days that a row's figures cover. Ratio and gap are against the reference row: the one naming
-``reference``, else the first ``acknowledged`` row, else the largest figure.
+Every comparison is of one conflict (:mod:`claimledger.analyze.scope`): the one named, else the
+one most of the side's claims of the category belong to; claims of other conflicts are only
+counted in the notes. Claimant names are folded first (:mod:`claimledger.analyze.identity`).
+
+The window is inclusive at both ends. By default it is the best covered stretch: the run of
+consecutive days that the most claimants' figures cover together (two at least where any two
+overlap), so a default window never bridges a gap between unrelated figures. Coverage is the
+share of the window's days that a row's figures cover. Ratio and gap are against the reference
+row: the one naming ``reference``; else, among the rows covering at least half as many days as
+the best covered one, an ``acknowledged`` row if there is one, and the median figure (the upper
+one of two) otherwise, so that neither a stray small figure nor an outlier sets the scale.
 """
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
 from ..errors import ConfigError
+from ..extract.registry import Registry
+from .scope import conflict_counts, in_conflict, pick_conflict, prepare_rows
 from .timeline import (
     Point,
     Row,
@@ -97,9 +107,10 @@ class Comparison:
     category: str
     since: date | None
     until: date | None
-    window_from: str                # given | period claims | running totals | none
+    window_from: str                # given | best covered | none
     rows: tuple[ComparisonRow, ...]
     notes: tuple[str, ...] = ()
+    conflict: str | None = None     # the conflict compared (None: claims of no registry conflict)
 
     @property
     def window_days(self) -> int:
@@ -112,7 +123,7 @@ class Comparison:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "subject_party": self.subject_party, "category": self.category,
+            "conflict": self.conflict, "subject_party": self.subject_party, "category": self.category,
             "since": self.since.isoformat() if self.since else None,
             "until": self.until.isoformat() if self.until else None, "window_days": self.window_days,
             "window_from": self.window_from, "references": [r.label for r in self.rows if r.is_reference],
@@ -122,38 +133,92 @@ class Comparison:
 
 def compare(rows: Iterable[Row], *, subject_party: str, category: str, since: str | date | None = None,
             until: str | date | None = None, subject: str | None = None, reference: str | None = None,
-            by_party: bool = False) -> Comparison:
+            by_party: bool = False, conflict: str | None = None, claimants: Sequence[str] = (),
+            registry: Registry | None = None) -> Comparison:
     """Set every claimant's figure for ``category`` of ``subject_party``'s losses side by side.
 
     Args:
-        rows: ledger rows (any selection; rows of other categories or sides are left out).
+        rows: ledger rows (any selection; rows of other categories, sides or conflicts are left out).
         subject_party: whose losses (exact party name, case-insensitive).
         category: one claim category; related categories are counted in the notes, never added.
         since, until: the window (ISO dates, both included); missing ends come from the claims.
         subject: only claims whose ``subject`` equals it, else contains it ("tanks"); for
             categories of things each counted thing is a row of its own anyway.
-        reference: a claimant (substring) or claimant party to measure the others against.
+        reference: a claimant or claimant party to measure the others against (its folded name
+            or party, any case; else a part of one claimant's name).
         by_party: one row per claimant side instead of per claimant name.
+        conflict: the conflict to compare in (a registry conflict's name); default: the one most
+            of the side's claims of the category belong to.
+        claimants: only these claimants (each matched like ``reference``).
+        registry: the party registry (default: the shipped one).
 
     Returns:
         A :class:`Comparison`; rows sorted by claimant, modality and basis.
 
     Raises:
-        ConfigError: ``since``/``until`` is not an ISO date, or ``since`` is after ``until``.
+        ConfigError: ``since``/``until`` is not an ISO date, or ``since`` is after ``until``; the
+            conflict, a claimant or the reference names nothing (with the nearest names).
     """
     given = (_option_day("since", since), _option_day("until", until))
-    all_rows = list(rows)
-    wanted = about_subject([r for r in all_rows if r.get("category") == category
-                            and _same(r.get("subject_party"), subject_party)], subject)
+    all_rows = prepare_rows(rows, registry=registry)
+    about = [r for r in all_rows if r.get("category") == category and _same(r.get("subject_party"), subject_party)]
+    chosen = pick_conflict(about, conflict, registry=registry)
+    scoped = in_conflict(all_rows, chosen)
+    wanted = _only_claimants([r for r in about_subject(in_conflict(about, chosen), subject)], claimants)
     series = build_series(wanted, by_party=by_party)
     first, last, source = _window(series, given)
+    notes = (*_notes(scoped, subject_party, category), *_other_conflicts(about, chosen))
     if first is None or last is None:
         return Comparison(subject_party=subject_party, category=category, since=first, until=last,
-                          window_from="none", rows=(), notes=("no dated figures for this category and side",))
+                          window_from="none", rows=(), conflict=chosen,
+                          notes=("no dated figures for this category and side", *notes))
     out = [r for s in series for r in _series_rows(s, first, last)]
     return Comparison(subject_party=subject_party, category=category, since=first, until=last,
-                      window_from=source, rows=tuple(_with_reference(out, reference)),
-                      notes=_notes(all_rows, subject_party, category))
+                      window_from=source, rows=tuple(_with_reference(out, reference)), notes=notes,
+                      conflict=chosen)
+
+
+def _only_claimants(rows: list[Row], names: Sequence[str]) -> list[Row]:
+    """The rows of the named claimants (all rows when none is named)."""
+    if not names:
+        return rows
+    keep: set[str] = set()
+    for name in names:
+        keep.add(match_claimant(name, {str(r.get("claimant")) for r in rows},
+                                {str(r.get("claimant_party")) for r in rows}, what="claimant"))
+    return [r for r in rows if str(r.get("claimant")) in keep or str(r.get("claimant_party")) in keep]
+
+
+def match_claimant(name: str, claimants: Iterable[str], parties: Iterable[str] = (), *, what: str) -> str:
+    """The claimant (or party) ``name`` stands for: equal to it in any case, else the one
+    claimant containing it.
+
+    Raises:
+        ConfigError: it names none, or several claimants contain it (with the nearest names).
+    """
+    names, sides = sorted(set(claimants)), sorted(set(parties))
+    key = fold(name)
+    for pool in (names, sides):
+        exact = [n for n in pool if fold(n) == key]
+        if exact:
+            return exact[0]
+    containing = [n for n in names if key and key in fold(n)]
+    if len(containing) == 1:
+        return containing[0]
+    if containing:
+        raise ConfigError(f"{what} {name!r} matches several claimants: {', '.join(containing)}; give one exactly")
+    close = difflib.get_close_matches(key, [fold(n) for n in names + sides], n=3, cutoff=0.5)
+    hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+    raise ConfigError(f"{what} {name!r} names no claimant with a figure here{hint}")
+
+
+def _other_conflicts(rows: list[Row], chosen: str | None) -> tuple[str, ...]:
+    counts = conflict_counts(r for r in rows if r.get("conflict") != chosen)
+    out = [f"{n} claim(s) of this side and category in conflict {c} left out (choose it with conflict)"
+           for c, n in sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0]))) if c]
+    if counts.get(None):
+        out.append(f"{counts[None]} claim(s) of this side and category fit no one conflict and are left out")
+    return tuple(out)
 
 
 def _option_day(name: str, value: str | date | None) -> date | None:
@@ -175,26 +240,45 @@ def _window(series: Sequence[Series], given: tuple[date | None, date | None]) ->
         raise ConfigError(f"since {since} is after until {until}")
     if since and until:
         return since, until, "given"
-    spans = [(p.start, p.day) for s in series for p in s.periods if p.start]
-    source = "period claims"
-    if not spans:
-        spans = _running_total_overlap(series)
-        source = "running totals"
-    if not spans:
+    best = best_covered_window(series)
+    if best is None:
         return since, until, "none"
-    first, last = min(a for a, _ in spans), max(b for _, b in spans)
+    first, last = best
     if since or until:
         first, last = since or min(first, until or first), until or max(last, since or last)
-        source = "given"
-    return first, last, source
+        return first, last, "given"
+    return first, last, "best covered"
 
 
-def _running_total_overlap(series: Sequence[Series]) -> list[tuple[date, date]]:
-    covered = [(incs[0].start, incs[-1].end) for s in series if (incs := cumulative_increments(s))]
-    if not covered:
-        return []
-    first, last = max(a for a, _ in covered), min(b for _, b in covered)
-    return [(first, last)] if first <= last else covered
+def covered_days(series: Series) -> set[date]:
+    """The days a series' figures speak for: its periods and its running totals' increases."""
+    days: set[date] = set()
+    spans = [(p.start, p.day) for p in series.periods if p.start]
+    spans += [(inc.start, inc.end) for inc in cumulative_increments(series)]
+    for start, end in spans:
+        days.update(start + timedelta(days=i) for i in range(days_between(start, end)))
+    return days
+
+
+def best_covered_window(series: Sequence[Series]) -> tuple[date, date] | None:
+    """The run of consecutive days most claimants cover together (see the module doc)."""
+    count: dict[date, int] = {}
+    for s in series:
+        for day in covered_days(s):
+            count[day] = count.get(day, 0) + 1
+    if not count:
+        return None
+    floor = 2 if max(count.values()) >= 2 else 1
+    runs: list[tuple[int, date, date]] = []
+    for day in sorted(d for d, n in count.items() if n >= floor):
+        if runs and runs[-1][2] + timedelta(days=1) == day:
+            score, start, _ = runs[-1]
+            runs[-1] = (score + count[day], start, day)
+        else:
+            runs.append((count[day], day, day))
+    # the run with most claimant-days; of equal runs, the latest (the freshest figures)
+    _, start, end = max(runs, key=lambda r: (r[0], r[2]))
+    return start, end
 
 
 def cumulative_increments(series: Series) -> list[Increment]:
@@ -267,18 +351,37 @@ def _with_reference(rows: list[ComparisonRow], reference: str | None) -> list[Co
         ref = _pick_reference([r for r in same if r.value is not None], reference)
         out.extend(_measured(r, ref) if ref else r for r in same)
     if reference and not any(r.is_reference for r in out):
+        with_figures = [r for r in rows if r.value is not None]
+        # the reason, with the nearest names: no match, or several
+        match_claimant(reference, {r.claimant for r in with_figures}, {r.claimant_party for r in with_figures},
+                       what="reference")
         raise ConfigError(f"reference {reference!r} names no claimant with a figure in the window")
     return out
 
 
 def _pick_reference(rows: list[ComparisonRow], reference: str | None) -> ComparisonRow | None:
     if reference:
-        key = fold(reference)
-        return next((r for r in rows if key in fold(r.claimant) or key == fold(r.claimant_party)), None)
-    acknowledged = [r for r in rows if r.modality == "acknowledged"]
-    if acknowledged:
-        return acknowledged[0]
-    return max(rows, key=lambda r: r.value or 0.0, default=None)
+        return _named_reference(rows, reference)
+    usable = [r for r in rows if r.value and r.value > 0]
+    if not usable:
+        return None
+    best = max(r.days_covered for r in usable)
+    covered = [r for r in usable if 2 * r.days_covered >= best]
+    pool = [r for r in covered if r.modality == "acknowledged"] or covered
+    ordered = sorted(pool, key=lambda r: (r.value or 0.0, fold(r.claimant), r.basis))
+    return ordered[len(ordered) // 2]  # the median; of two, the larger
+
+
+def _named_reference(rows: list[ComparisonRow], reference: str) -> ComparisonRow | None:
+    """The first row of the claimant (or party) ``reference`` names, when it has a figure here."""
+    if not rows:
+        return None
+    try:
+        who = match_claimant(reference, {r.claimant for r in rows}, {r.claimant_party for r in rows},
+                             what="reference")
+    except ConfigError:
+        return None
+    return next((r for r in rows if who in (r.claimant, r.claimant_party)), None)
 
 
 def _measured(row: ComparisonRow, ref: ComparisonRow) -> ComparisonRow:

@@ -5,6 +5,10 @@ claims of enemy tanks destroyed against a photo-verified count, a ministry's tol
 another office's. Only running totals (``cumulative`` claims) take part. Each numerator point
 is paired with the denominator's point of the same date, else its latest point at most
 ``max_lag_days`` earlier (a reference count is published less often than daily claims).
+
+Both sides are taken from one conflict (:mod:`claimledger.analyze.scope`): the one named, else
+the one most of their running totals belong to. Claimant names are folded first, so a side
+named "Russian Defence Ministry" takes the claims written "Russian MoD" too.
 """
 from __future__ import annotations
 
@@ -15,6 +19,8 @@ from datetime import date
 from typing import Any
 
 from ..errors import ConfigError
+from ..extract.registry import Registry
+from .scope import in_conflict, pick_conflict, prepare_rows
 from .timeline import (
     Point,
     Row,
@@ -41,7 +47,8 @@ class Side:
 
     def matches(self, row: Row) -> bool:
         key = fold(self.claimant)
-        named = key in fold(row.get("claimant")) or key == fold(row.get("claimant_party"))
+        named = (key in fold(row.get("claimant")) or key in fold(row.get("claimant_raw"))
+                 or key == fold(row.get("claimant_party")))
         return named and (self.modality is None or row.get("modality") == self.modality)
 
 
@@ -73,7 +80,8 @@ class RatioPoint:
 
 def ratio_over_time(rows: Iterable[Row], *, numerator: Side | str, denominator: Side | str, category: str,
                     subject_party: str, subject_contains: str | None = None,
-                    max_lag_days: int = 7) -> list[RatioPoint]:
+                    max_lag_days: int = 7, conflict: str | None = None,
+                    registry: Registry | None = None) -> list[RatioPoint]:
     """The ratio of two claimants' running totals of the same thing, date by date.
 
     Args:
@@ -83,20 +91,25 @@ def ratio_over_time(rows: Iterable[Row], *, numerator: Side | str, denominator: 
         subject_contains: narrows to claims whose ``subject`` equals it, else contains it
             ("tanks"). For categories of things one subject must remain on each side.
         max_lag_days: how far back the denominator's point may lie behind the numerator's date.
+        conflict: the conflict both sides are taken from (default: the one most of the two
+            sides' running totals belong to).
+        registry: the party registry (default: the shipped one).
 
     Returns:
         One :class:`RatioPoint` per numerator date that has a denominator point, in date order.
 
     Raises:
         ConfigError: a side holds running totals of several things (narrow with
-            ``subject_contains``), or ``max_lag_days`` is negative.
+            ``subject_contains``), ``max_lag_days`` is negative, or ``conflict`` names none.
     """
     if max_lag_days < 0:
         raise ConfigError(f"max_lag_days must be 0 or more, not {max_lag_days}")
     num_side, den_side = _side(numerator), _side(denominator)
-    wanted = [r for r in rows if counts_as_figure(r) and r.get("period_kind") == "cumulative"
-              and r.get("category") == category
+    wanted = [r for r in prepare_rows(rows, registry=registry) if counts_as_figure(r)
+              and r.get("period_kind") == "cumulative" and r.get("category") == category
               and fold(r.get("subject_party")) == fold(subject_party)]
+    sides = [r for r in wanted if num_side.matches(r) or den_side.matches(r)]
+    wanted = in_conflict(wanted, pick_conflict(sides, conflict, registry=registry))
     num = _totals([r for r in wanted if num_side.matches(r)], subject_contains, "numerator")
     den = _totals([r for r in wanted if den_side.matches(r)], subject_contains, "denominator")
     return _align(num, den, max_lag_days)

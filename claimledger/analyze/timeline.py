@@ -10,17 +10,22 @@ A ledger row is the plain dict the store returns for one claim (claim fields, do
   qualifier stays on the point, so "more than 60" is never shown as a plain 60 without it);
 * one series per claimant, modality, category and whose losses; for categories of things
   (equipment, aircraft, projectiles ...) also per counted thing, since "tanks" and "drones"
-  are different running totals, while "troops" and "soldiers" are the same people;
+  are different running totals, while "troops" and "soldiers" are the same people; for
+  people also per part of them the lexicon names ("children", "women", "aid workers"), since a
+  children's toll is not a revision of a women's toll;
+* one series per conflict too, when the rows carry one (:func:`analyze.scope.prepare_rows`);
 * ``event`` and ``period`` claims are rates over days (an event is one day at ``period_end``,
   else ``period_start``, else the publication date); ``cumulative`` claims are running-total
   points dated at ``period_end`` (the statement's date), else the publication date.
 """
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Any
 
 Row = Mapping[str, Any]
@@ -72,9 +77,54 @@ def fold(name: Any) -> str:
 
 
 def subject_key(row: Row) -> str:
-    """The counted thing where it tells figures apart (tanks and drones are different totals);
-    empty for people, whom texts name in many ways ("troops", "soldiers") for the same count."""
-    return fold(row.get("subject")) if row.get("category") in THING_CATEGORIES else ""
+    """The counted thing or group where it tells figures apart: tanks and drones are different
+    totals, and so are children and women; empty for people named as a whole, whom texts name in
+    many ways ("troops", "soldiers", "civilians") for the same count."""
+    if row.get("category") in THING_CATEGORIES:
+        return fold(row.get("subject"))
+    return people_group(row.get("subject"))
+
+
+#: Words for civilians as a whole (the other civilian nouns of the lexicon name a part of them).
+WHOLE_CIVILIANS = frozenset({"civilians", "civilian", "non-combatants", "noncombatants", "people", "persons"})
+_WORD = re.compile(r"[\w'-]+")
+
+
+@lru_cache(maxsize=1)
+def _group_nouns() -> dict[tuple[str, ...], str]:
+    """The lexicon's words for a part of the civilians ("children", "aid workers"), as word
+    tuples, each with its group's key (singular and plural share one)."""
+    from ..extract.lexicon import default_lexicon  # the lexicon is data shared with the extractor
+
+    words = default_lexicon().nouns.get("civilian", [])
+    return {tuple(_WORD.findall(w.casefold())): _singular(w.casefold()) for w in words
+            if w.casefold() not in WHOLE_CIVILIANS}
+
+
+def _singular(noun: str) -> str:
+    for plural, single in (("children", "child"), ("women", "woman"), ("men", "man"), ("people", "person")):
+        if noun.endswith(plural):
+            return noun[: -len(plural)] + single
+    return noun[:-1] if noun.endswith("s") and not noun.endswith("ss") else noun
+
+
+@lru_cache(maxsize=4096)
+def people_group(subject: Any) -> str:
+    """The part of the people a subject names ("child" for "Palestinian children", "child+woman"
+    for "women and children"); empty when it names people as a whole ("soldiers", "civilians")."""
+    words = _WORD.findall(str(subject or "").casefold())
+    nouns = _group_nouns()
+    found: set[str] = set()
+    i = 0
+    while i < len(words):
+        for size in (3, 2, 1):  # the longest noun first: "aid workers" before "workers"
+            if tuple(words[i:i + size]) in nouns:
+                found.add(nouns[tuple(words[i:i + size])])
+                i += size
+                break
+        else:
+            i += 1
+    return "+".join(sorted(found))
 
 
 def about_subject(rows: Iterable[Row], subject: str | None) -> list[Row]:
@@ -140,6 +190,7 @@ class Series:
     subject_party: str
     subject: str | None     # the counted thing for categories of things; None for people
     points: tuple[Point, ...]
+    conflict: str | None = None   # set when the rows were scoped (analyze.scope.prepare_rows)
 
     @property
     def label(self) -> str:
@@ -163,7 +214,7 @@ class Series:
         return {
             "claimant": self.claimant, "claimant_party": self.claimant_party, "modality": self.modality,
             "category": self.category, "subject_party": self.subject_party, "subject": self.subject,
-            "points": [p.to_dict() for p in self.points],
+            "conflict": self.conflict, "points": [p.to_dict() for p in self.points],
         }
 
 
@@ -201,13 +252,15 @@ def build_series(rows: Iterable[Row], *, by_party: bool = False, on_skip: OnSkip
             groups[_series_key(row, by_party)].append(row)
     series = [_make_series(members, by_party, on_skip) for members in groups.values()]
     return sorted((s for s in series if s.points),
-                  key=lambda s: (s.category, s.subject_party, s.subject or "", fold(s.claimant), s.modality))
+                  key=lambda s: (s.conflict or "", s.category, s.subject_party, s.subject or "", fold(s.claimant),
+                                 s.modality))
 
 
 def _series_key(row: Row, by_party: bool) -> tuple[str, ...]:
     who = fold(row.get("claimant_party")) if by_party else fold(row.get("claimant"))
+    # a claim's conflict (when set) keeps one war's figures out of another's series
     return (who, fold(row.get("claimant_party")), str(row.get("modality")),
-            str(row.get("category")), str(row.get("subject_party")), subject_key(row))
+            str(row.get("category")), str(row.get("subject_party")), subject_key(row), str(row.get("conflict") or ""))
 
 
 def _make_series(rows: list[Row], by_party: bool, on_skip: OnSkip | None) -> Series:
@@ -221,7 +274,7 @@ def _make_series(rows: list[Row], by_party: bool, on_skip: OnSkip | None) -> Ser
                   modality=str(first.get("modality")), category=str(first.get("category")),
                   subject_party=str(first.get("subject_party")),
                   subject=str(first.get("subject") or "") if subject_key(first) else None,
-                  points=tuple(sorted(points, key=lambda p: (p.day, p.published or p.day, p.assertion_id))))
+                  conflict=first.get("conflict"), points=tuple(sorted(points, key=lambda p: (p.day, p.published or p.day, p.assertion_id))))
 
 
 def _representative_order(row: Row) -> tuple[Any, ...]:
