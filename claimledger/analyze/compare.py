@@ -162,7 +162,7 @@ def compare(rows: Iterable[Row], *, subject_party: str, category: str, since: st
     given = (_option_day("since", since), _option_day("until", until))
     all_rows = prepare_rows(rows, registry=registry)
     about = [r for r in all_rows if r.get("category") == category and _same(r.get("subject_party"), subject_party)]
-    chosen = pick_conflict(about, conflict, registry=registry)
+    chosen = pick_conflict(_in_window(about, *given) or about, conflict, registry=registry)
     scoped = in_conflict(all_rows, chosen)
     wanted = _only_claimants([r for r in about_subject(in_conflict(about, chosen), subject)], claimants)
     series = build_series(wanted, by_party=by_party)
@@ -176,6 +176,19 @@ def compare(rows: Iterable[Row], *, subject_party: str, category: str, since: st
     return Comparison(subject_party=subject_party, category=category, since=first, until=last,
                       window_from=source, rows=tuple(_with_reference(out, reference)), notes=notes,
                       conflict=chosen)
+
+
+def _in_window(rows: list[Row], since: date | None, until: date | None) -> list[Row]:
+    """The rows whose days (period, else report date) overlap the window given, if one is."""
+    if not since and not until:
+        return rows
+    out = []
+    for r in rows:
+        end = parse_day(r.get("period_end") or r.get("period_start") or r.get("published"))
+        start = parse_day(r.get("period_start")) or end
+        if end and start and (not since or end >= since) and (not until or start <= until):
+            out.append(r)
+    return out
 
 
 def _only_claimants(rows: list[Row], names: Sequence[str]) -> list[Row]:

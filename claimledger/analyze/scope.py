@@ -1,7 +1,8 @@
 """Which conflict each claim belongs to, so that no analysis sets one war's figures against another's.
 
 The conflicts are the registry's (each with its two sides), plus, for claims between two sides
-the registry places in no conflict at all, the pair itself as a conflict of its own. A claim belongs to:
+the registry places in no conflict at all, the pair itself as a conflict of its own (and such a
+side that faces no other side in the ledger is a conflict of its own). A claim belongs to:
 
 1. the conflict whose sides are its claimant party and its subject party, when there is one;
 2. else the conflicts of whichever of the two is a side (a ministry's toll of "civilians"), and of
@@ -17,16 +18,19 @@ from __future__ import annotations
 import difflib
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from ..errors import ConfigError
 from ..extract.registry import Registry
+from ..store import ClaimFilter, Ledger
 from .identity import default_registry, fold_claimants
 
 Row = Mapping[str, Any]
 #: Parties that are not a side of any war: who they are tells nothing of which war a claim is about.
 NOT_SIDES = frozenset({"", "civilians", "unknown", "international", "media", "UN", "NGO", "other"})
+#: Document ids asked for at once (well under any database's limit of bound parameters).
+_ID_CHUNK = 500
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -88,12 +92,19 @@ def _unpaired(rows: Sequence[Row], registry: Registry) -> list[Conflict]:
     """Pairs of sides that face each other in claims, neither of which is in a registry conflict
     (a side the registry knows in other wars is placed among those, never in a war of its own)."""
     in_registry = {side for c in registry.conflicts for side in c.sides}
-    pairs = set()
+    pairs: set[tuple[str, str]] = set()
+    alone: set[str] = set()
     for r in rows:
         a, b = str(r.get("claimant_party") or ""), str(r.get("subject_party") or "")
-        if a != b and is_side(a, registry) and is_side(b, registry) and not {a, b} & in_registry:
-            pairs.add(tuple(sorted((a, b))))
-    return [Conflict(name=f"{a} / {b}", sides=(a, b), registered=False) for a, b in sorted(pairs)]
+        sides = {p for p in (a, b) if is_side(p, registry) and p not in in_registry}
+        if len(sides) == 2 and {a, b} == sides:
+            pairs.add((min(a, b), max(a, b)))
+        elif len(sides) == 1 and not {a, b} & in_registry:
+            alone |= sides
+    paired = {p for pair in pairs for p in pair}
+    out = [Conflict(name=f"{a} / {b}", sides=(a, b), registered=False) for a, b in sorted(pairs)]
+    # a side facing no side the ledger names (its toll of civilians only): a conflict of its own
+    return out + [Conflict(name=p, sides=(p, p), registered=False) for p in sorted(alone - paired)]
 
 
 def _candidates(row: Row, conflicts: Sequence[Conflict], registry: Registry) -> tuple[str, ...]:
@@ -202,3 +213,19 @@ def pick_conflict(rows: Sequence[Row], conflict: str | None = None, *,
 def in_conflict(rows: Iterable[Row], conflict: str | None) -> list[Row]:
     """The rows of one conflict; with ``conflict`` None, the rows of no conflict."""
     return [r for r in rows if r.get("conflict") == conflict]
+
+
+def prepared_claims(ledger: Ledger, filters: ClaimFilter | None = None, *, registry: Registry | None = None,
+                    **kw: Any) -> list[dict[str, Any]]:
+    """A ledger's matching claims, prepared (:func:`prepare_rows`) with their reports' other
+    claims as context, so that a claim's conflict is judged from its whole report."""
+    f = replace(filters or ClaimFilter(**kw), limit=None, offset=0)
+    rows = ledger.claims(f)
+    wanted = {r["claim_id"] for r in rows}
+    documents = sorted({str(r["document_id"]) for r in rows})
+    context: list[dict[str, Any]] = []
+    for i in range(0, len(documents), _ID_CHUNK):
+        context += ledger.claims(ClaimFilter(document_id=documents[i:i + _ID_CHUNK]))
+    shown = {r["claim_id"] for r in context}
+    context += [r for r in rows if r["claim_id"] not in shown]  # rejected ones, when asked for
+    return [r for r in prepare_rows(context, registry=registry) if r["claim_id"] in wanted]

@@ -107,29 +107,31 @@ def facets(ledger: LedgerDep, f: FilterDep) -> dict[str, list[list[Any]]]:
 def compare(ledger: LedgerDep, subject_party: Annotated[str, Query(max_length=300)],
             category: Annotated[str, Query(max_length=50)], since: Annotated[Day, Query()] = None,
             until: Annotated[Day, Query()] = None,
-            reference: OptionalText = None, by_party: bool = False) -> dict[str, Any]:
+            reference: OptionalText = None, by_party: bool = False, conflict: OptionalText = None,
+            claimant: Annotated[list[str], Query(max_length=50)] = []) -> dict[str, Any]:  # noqa: B006
     return run_compare(ledger, subject_party=subject_party, category=category, since=since, until=until,
-                       reference=reference, by_party=by_party).to_dict()
+                       reference=reference, by_party=by_party, conflict=conflict, claimants=claimant[:2]).to_dict()
 
 
 @router.get("/flags", summary="Figures that contradict the claimant's own other figures")
-def flags(ledger: LedgerDep, f: FilterDep) -> list[dict[str, Any]]:
-    return [flag.to_dict() for flag in run_flags(ledger, f)]
+def flags(ledger: LedgerDep, f: FilterDep, conflict: OptionalText = None) -> list[dict[str, Any]]:
+    return [flag.to_dict() for flag in run_flags(ledger, f, conflict=conflict)]
 
 
 @router.get("/timeline", summary="Each claimant's series of figures over time")
-def timeline(ledger: LedgerDep, f: FilterDep, by_party: bool = False) -> list[dict[str, Any]]:
-    return [s.to_dict() for s in run_timeline(ledger, f, by_party=by_party)]
+def timeline(ledger: LedgerDep, f: FilterDep, by_party: bool = False,
+             conflict: OptionalText = None) -> list[dict[str, Any]]:
+    return [s.to_dict() for s in run_timeline(ledger, f, by_party=by_party, conflict=conflict)]
 
 
 @router.get("/ratio", summary="One claimant's running total over another's (default: the best covered pair)")
 def ratio(ledger: LedgerDep, numerator: OptionalText = None, denominator: OptionalText = None,
           category: OptionalText = None, subject_party: OptionalText = None, subject: OptionalText = None,
           numerator_modality: OptionalText = None, denominator_modality: OptionalText = None,
-          max_lag: Annotated[int, Query(ge=0, le=366)] = 7) -> dict[str, Any]:
+          max_lag: Annotated[int, Query(ge=0, le=366)] = 7, conflict: OptionalText = None) -> dict[str, Any]:
     view = run_ratio(ledger, numerator=numerator, denominator=denominator, category=category,
                      subject_party=subject_party, subject=subject, numerator_modality=numerator_modality,
-                     denominator_modality=denominator_modality, max_lag_days=max_lag)
+                     denominator_modality=denominator_modality, max_lag_days=max_lag, conflict=conflict)
     return {"pair": view.choice.query() if view.choice else None, "points": [p.to_dict() for p in view.points],
             "pairs": [c.query() for c in view.choices]}
 

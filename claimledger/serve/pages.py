@@ -11,10 +11,12 @@ from fastapi.responses import HTMLResponse
 from ..analyze import build_series
 from ..models import CATEGORIES, MODALITIES, PERIOD_KINDS, QUALIFIERS
 from ..store import CORRECTABLE, ClaimFilter, Ledger
-from .analyses import claimant_rows, run_compare, run_flags, run_ratio
+from ..analyze import registry_conflicts
+from ..analyze.scope import prepared_claims
+from .analyses import claimant_rows, claimants, run_compare, run_flags, run_ratio
 from .api import FACETS
 from .charts import compare_chart, ratio_chart, timeline_chart
-from .choices import claimant_counts, pair_counts
+from .choices import main_pairs
 from .deps import get_ledger
 from .filters import Day, IdPath, NamePath, Offset, active_filters, claim_filter, filter_query, paged
 from .review_pages import form_context
@@ -85,7 +87,7 @@ def _choices() -> dict[str, tuple[str, ...]]:
 def claimants_page(request: Request, ledger: LedgerDep, claimant: OptionalText = None,
                    claimant_party: OptionalText = None) -> HTMLResponse:
     if not claimant and not claimant_party:
-        return render(request, "claimants.html", claimants=claimant_counts(ledger, ClaimFilter()))
+        return render(request, "claimants.html", claimants=claimants(ledger, ClaimFilter()))
     return _claimant_view(request, ledger, claimant, claimant_party)
 
 
@@ -112,23 +114,31 @@ def _claimant_view(request: Request, ledger: Ledger, name: str | None, party: st
 @router.get("/compare", response_class=HTMLResponse)
 def compare_page(request: Request, ledger: LedgerDep, subject_party: OptionalText = None,
                  category: OptionalText = None, since: Annotated[Day, Query()] = None,
-                 until: Annotated[Day, Query()] = None,
-                 reference: OptionalText = None) -> HTMLResponse:
+                 until: Annotated[Day, Query()] = None, reference: OptionalText = None,
+                 conflict: OptionalText = None,
+                 claimant: Annotated[list[str], Query(max_length=50)] = []) -> HTMLResponse:  # noqa: B006
     result = chart = None
     if subject_party and category:
         result = run_compare(ledger, subject_party=subject_party, category=category, since=since, until=until,
-                             reference=reference)
+                             reference=reference, conflict=conflict, claimants=claimant[:2])
         chart = compare_chart(result, target="chart-compare", link=WEB_LINK)
     return render(request, "compare.html", result=result, charts=[chart] if chart else [],
-                  pairs=pair_counts(ledger, ClaimFilter()),
+                  pairs=main_pairs(prepared_claims(ledger), limit=20), conflicts=_conflict_names(),
                   form={"subject_party": subject_party or "", "category": category or "", "since": since or "",
-                        "until": until or "", "reference": reference or ""},
+                        "until": until or "", "reference": reference or "",
+                        "conflict": (result.conflict if result else conflict) or "",
+                        "claimants": [*claimant[:2], "", ""][:2]},
                   parties=[v for v, _ in ledger.facets("subject_party", ClaimFilter())])
 
 
+def _conflict_names() -> list[str]:
+    return [c.name for c in registry_conflicts()]
+
+
 @router.get("/flags", response_class=HTMLResponse)
-def flags_page(request: Request, ledger: LedgerDep, f: FilterDep) -> HTMLResponse:
-    return render(request, "flags.html", flags=run_flags(ledger, f))
+def flags_page(request: Request, ledger: LedgerDep, f: FilterDep, conflict: OptionalText = None) -> HTMLResponse:
+    return render(request, "flags.html", flags=run_flags(ledger, f, conflict=conflict), conflict=conflict or "",
+                  conflicts=_conflict_names())
 
 
 @router.get("/reference", response_class=HTMLResponse)
@@ -136,10 +146,11 @@ def reference_page(request: Request, ledger: LedgerDep, numerator: OptionalText 
                    denominator: OptionalText = None, category: OptionalText = None,
                    subject_party: OptionalText = None, subject: OptionalText = None,
                    numerator_modality: OptionalText = None, denominator_modality: OptionalText = None,
+                   conflict: OptionalText = None,
                    max_lag: Annotated[int, Query(ge=0, le=366)] = 7) -> HTMLResponse:
     view = run_ratio(ledger, numerator=numerator, denominator=denominator, category=category,
                      subject_party=subject_party, subject=subject, numerator_modality=numerator_modality,
-                     denominator_modality=denominator_modality, max_lag_days=max_lag)
+                     denominator_modality=denominator_modality, max_lag_days=max_lag, conflict=conflict)
     charts = []
     if view.choice and view.points:
         c = view.choice

@@ -18,8 +18,9 @@ from typing import Any
 
 from markupsafe import Markup
 
-from ..analyze import Comparison, Flag, Series, build_series, compare, find_flags, ratio_over_time
+from ..analyze import Comparison, Flag, Series, build_series, compare, find_flags, prepare_rows, ratio_over_time
 from ..analyze.compare import RELATED_CATEGORIES
+from ..analyze.scope import prepared_claims
 from ..errors import ConfigError
 from ..store import ClaimFilter, Ledger
 from .charts import Chart, claim_ids, compare_chart, ratio_chart, timeline_chart
@@ -82,7 +83,7 @@ def write_report(ledger: Ledger, out_path: str | os.PathLike[str], *, filters: C
     Returns:
         The path written.
     """
-    rows = ledger.claims(filters)
+    rows = prepared_claims(ledger, filters)
     content = build_content(rows, ledger_counts=ledger.counts(), filters=filters, title=title)
     html = render_template("report.html", report=content, css=_inline(STATIC / "style.css", "style"),
                            plotly=_inline(plotly_js(), "script"), app_js=_inline(STATIC / "app.js", "script"))
@@ -99,7 +100,9 @@ def _inline(path: Path, element: str) -> Markup:
 
 def build_content(rows: Sequence[Row], *, ledger_counts: Mapping[str, int], filters: ClaimFilter | None = None,
                   title: str | None = None) -> ReportContent:
-    """Everything the report shows, computed from ledger rows."""
+    """Everything the report shows, computed from ledger rows (claimant names folded, each
+    comparison, timeline and ratio kept to one conflict)."""
+    rows = prepare_rows(rows)
     by_id = {str(r["claim_id"]): r for r in rows}
     timelines, left_out = _timelines(rows)
     flags = find_flags(rows)
@@ -131,14 +134,17 @@ def _summary(rows: Sequence[Row], ledger_counts: Mapping[str, int]) -> dict[str,
 
 
 def _claimants(rows: Iterable[Row]) -> list[dict[str, Any]]:
+    """One entry per claimant (names folded), with the spellings the reports used."""
     groups: dict[tuple[str, str], list[Row]] = defaultdict(list)
     for r in rows:
         groups[(fold(r["claimant"]), str(r["claimant_party"]))].append(r)
     out = []
     for (_, party), members in groups.items():
+        spellings = sorted({str(r.get("claimant_raw") or r["claimant"]) for r in members} - {members[0]["claimant"]})
         days = sorted(d for r in members if (d := claim_date(r)))
         categories = Counter(str(r["category"]) for r in members)
         out.append({"claimant": members[0]["claimant"], "claimant_party": party, "claims": len(members),
+                    "spellings": spellings,
                     "assertions": len({r["assertion_id"] for r in members}),
                     "categories": [c for c, _ in categories.most_common(4)],
                     "first": days[0] if days else None, "last": days[-1] if days else None})
@@ -148,14 +154,15 @@ def _claimants(rows: Iterable[Row]) -> list[dict[str, Any]]:
 def _timelines(rows: Sequence[Row]) -> tuple[list[Timeline], int]:
     groups: dict[tuple[str, ...], list[Series]] = defaultdict(list)
     for s in build_series(rows):
-        groups[(fold(s.claimant), s.claimant_party, s.category, s.subject_party, s.subject or "")].append(s)
+        groups[(s.conflict or "", fold(s.claimant), s.claimant_party, s.category, s.subject_party,
+                s.subject or "")].append(s)
     charted = [members for members in groups.values() if sum(len(s.points) for s in members) >= 2]
     charted.sort(key=lambda ms: -sum(len(s.points) for s in ms))
     out = []
     for i, members in enumerate(charted[:MAX_TIMELINES]):
         s = members[0]
         title = (f"{s.claimant} ({s.claimant_party}): {s.category.replace('_', ' ')} of {s.subject_party}"
-                 + (f", {s.subject}" if s.subject else ""))
+                 + (f", {s.subject}" if s.subject else "") + (f" [{s.conflict}]" if s.conflict else ""))
         out.append(Timeline(title=title, series=members,
                             chart=timeline_chart(members, target=f"timeline-{i}", title=title, link=LINK)))
     return out, max(0, len(charted) - MAX_TIMELINES)
@@ -166,7 +173,8 @@ def _comparisons(rows: Sequence[Row]) -> list[tuple[Comparison, Chart]]:
     for i, pair in enumerate(main_pairs(rows)):
         related = {pair.category, *RELATED_CATEGORIES.get(pair.category, ())}
         members = [r for r in rows if r["category"] in related and fold(r["subject_party"]) == fold(pair.subject_party)]
-        result = compare(members, subject_party=pair.subject_party, category=pair.category)
+        result = compare(members, subject_party=pair.subject_party, category=pair.category,
+                         conflict=pair.conflict or None)
         if result.rows:
             out.append((result, compare_chart(result, target=f"compare-{i}", link=LINK)))
     return out
@@ -178,7 +186,8 @@ def _ratio(rows: Sequence[Row]) -> dict[str, Any] | None:
         num, den = choice.sides()
         try:
             points = ratio_over_time(rows, numerator=num, denominator=den, category=choice.category,
-                                     subject_party=choice.subject_party, subject_contains=choice.subject or None)
+                                     subject_party=choice.subject_party, subject_contains=choice.subject or None,
+                                     conflict=choice.conflict or None)
         except ConfigError:
             continue  # the pair is ambiguous (several subjects): the next one may not be
         if points:

@@ -125,9 +125,10 @@ def test_claimant_page_charts_its_series(site: httpx.Client) -> None:
 
 
 def test_compare_flags_and_reference_pages(site: httpx.Client) -> None:
-    pair = re.search(r'href="/compare\?subject_party=([^&"]+)&amp;category=([a-z_]+)"', site.get("/compare").text)
+    pair = re.search(r'href="/compare\?subject_party=([^&"]+)&amp;category=([a-z_]+)&amp;conflict=([^&"]*)"',
+                     site.get("/compare").text)
     assert pair
-    page = site.get(f"/compare?subject_party={pair[1]}&category={pair[2]}").text
+    page = site.get(f"/compare?subject_party={pair[1]}&category={pair[2]}&conflict={pair[3]}").text
     assert 'class="compare"' in page and 'id="chart-compare"' in page
     reference = site.get("/reference").text
     # The default pair is the best covered one: our General Staff slice over our Oryx slice.
@@ -405,9 +406,10 @@ def test_hostile_text_is_escaped_everywhere(site: httpx.Client, hostile_ids: dic
     assert html.escape(SCRIPT, quote=False) in document and "&lt;img src=x onerror=" in document
 
 
-def test_hostile_text_in_charts_is_escaped_for_plotly(site: httpx.Client) -> None:
+def test_hostile_text_in_charts_is_escaped_for_plotly(site: httpx.Client, hostile: dict[str, str]) -> None:
     # Plotly reads a little HTML in labels: the claimant's name must reach it escaped.
-    window = {"since": "2024-01-01", "until": "2024-01-31"}
+    # the hostile report's side is in no registry conflict: its claims are a conflict of their own
+    window = {"since": "2024-01-01", "until": "2024-01-31", "conflict": hostile["script"]}
     page = site.get("/compare", params={"subject_party": "civilians", "category": "killed", **window}).text
     charts = [json.loads(b) for b in tags_of(page).script_bodies if b.strip()]
     labels = [x for c in charts for t in c["data"] for x in [*t["x"], *t["hovertext"]]]
