@@ -20,7 +20,7 @@ from ..models import Claim, Document, Evidence, ExtractionResult, replace_surrog
 from .attribution import Attribution, AttributionFinder, Discourse
 from .claims import MAX_COUNTS, Candidate, CandidateFinder
 from .context import DocumentContext, disambiguate
-from .learn.features import claimant_features, draft_features, side_features, side_options
+from .learn.features import claimant_features, distinct_side_options, draft_features, side_features, side_options
 from .learn.model import DecisionModel, load_model
 from .lexicon import Lexicon, default_lexicon
 from .merge import link_breakdowns, merge_duplicates
@@ -100,7 +100,7 @@ class Budget:
     a warning that says where reading stopped (a partial result is never silent)."""
 
     seconds: float = 60.0
-    figures: int = 2_000  # figures read (each may become a claim); a long war report has a few hundred
+    figures: int = 1_000  # figures read (each may become a claim); a long war report has a few hundred
 
 
 #: How many verbatim copies of one sentence a document's reading takes in (see _Meter.is_copy_too_many).
@@ -373,7 +373,7 @@ class Extractor:
     def choose_side(self, model: DecisionModel, d: _Draft, info: _SentenceInfo, ctx: DocumentContext,
                     base: dict[str, float]) -> bool:
         """Whose losses, if the side model prefers another option to the rules'; True when it changed."""
-        options = side_options(d, info, ctx, self.registry)
+        options = distinct_side_options(d, info, ctx, side_options(d, info, ctx, self.registry))
         best = model.prefer(model.side, options, side_features(d, info, ctx, options, base))
         if best == d.subject_party:
             return False

@@ -110,11 +110,35 @@ def side_options(d: "_Draft", info: "_SentenceInfo", ctx: "DocumentContext", reg
 def side_features(d: "_Draft", info: "_SentenceInfo", ctx: "DocumentContext", options: list[str],
                   base: Features) -> list[Features]:
     """Each option for whose losses, described by its relation to the claimant and the text."""
+    relation, top = _side_context(d, info, ctx)
+    return [_side_option(d, info, ctx, o, base, relation(o), o == top) for o in options]
+
+
+def distinct_side_options(d: "_Draft", info: "_SentenceInfo", ctx: "DocumentContext", options: list[str]) -> list[str]:
+    """``options`` less those that would be described exactly as an earlier one: parties the
+    sentence does not name are told apart only by their relation to the claimant and their
+    weight in the document, so several unnamed enemies score alike and the first would win the
+    tie anyway (describing each cost more than the rest of the decision)."""
+    relation, top = _side_context(d, info, ctx)
+    named = {m.party for m in info.mentions}
+    seen: set[tuple[object, ...]] = set()
+    out = []
+    for o in options:
+        if o not in named:
+            key = (relation(o), o == top, min(3, ctx.party_weight[o] // 2))
+            if key in seen:
+                continue
+            seen.add(key)
+        out.append(o)
+    return out
+
+
+def _side_context(d: "_Draft", info: "_SentenceInfo", ctx: "DocumentContext") -> tuple[Any, str | None]:
+    """The relation of any option to the claimant, and the party the document names most."""
     own = d.att.party
     enemy, enemies = ctx.enemy_of(own, info.mentions), ctx.registry.enemies_of(own)
     top = max(ctx.party_weight, key=lambda p: (ctx.party_weight[p], p)) if ctx.party_weight else None
-    return [_side_option(d, info, ctx, o, base, _relation(o, d.subject_party, own, enemy, enemies), o == top)
-            for o in options]
+    return (lambda o: _relation(o, d.subject_party, own, enemy, enemies)), top
 
 
 def _relation(option: str, rule: str, own: str, enemy: str | None, enemies: list[str]) -> str:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import math
+from itertools import repeat
+from operator import mul
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -28,9 +30,9 @@ class Linear:
     intercept: float
 
     def score(self, features: Mapping[str, float]) -> float:
-        w = self.weights
-        # most features are unknown to the model: skip them before multiplying
-        return self.intercept + sum([w[k] * v for k, v in features.items() if k in w])
+        # weight times value of every feature (0 for those the model does not know), summed in C:
+        # scoring runs for every option of every figure
+        return self.intercept + sum(map(mul, map(self.weights.get, features, repeat(0.0)), features.values()))
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "Linear":
