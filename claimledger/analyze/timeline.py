@@ -270,7 +270,8 @@ def _make_series(rows: list[Row], by_party: bool, on_skip: OnSkip | None) -> Ser
     points = [p for aid, members in by_assertion.items() if (p := _make_point(aid, members, on_skip))]
     first = min(rows, key=_representative_order)
     party = str(first.get("claimant_party") or "")
-    return Series(claimant=party if by_party else str(first.get("claimant") or ""), claimant_party=party,
+    name = " ".join(str(first.get("claimant") or "").split())  # spacing variants are one name
+    return Series(claimant=party if by_party else name, claimant_party=party,
                   modality=str(first.get("modality")), category=str(first.get("category")),
                   subject_party=str(first.get("subject_party")),
                   subject=str(first.get("subject") or "") if subject_key(first) else None,

@@ -165,3 +165,21 @@ def test_ingested_reports_of_two_wars_are_compared_apart(tmp_path: Path) -> None
 
 def test_preparing_twice_changes_nothing(rows: list[dict[str, Any]]) -> None:
     assert prepare_rows(rows) == rows
+
+
+def test_cli_conflict_option(ledger_path: Path) -> None:
+    def run(*args: str) -> Any:
+        return CliRunner().invoke(cli, [*args, "--db", str(ledger_path)])
+
+    asked = ("--subject-party", "civilians", "--category", "killed")
+    result = run("compare", *asked, "--conflict", "russia-ukraine", "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert '"conflict": "russia-ukraine"' in result.output and "Health Ministry" not in result.output
+    typo = run("compare", *asked, "--conflict", "israel-gazza")
+    assert typo.exit_code != 0 and "did you mean 'israel-gaza'" in typo.output
+    flags = run("flags", "--format", "json")
+    assert flags.exit_code == 0 and flags.output.strip() == "[]"
+    ratio = run("ratio", "--numerator", "Ukraine", "--denominator", "UN", "--category", "killed",
+                "--subject-party", "civilians", "--conflict", "russia-ukraine", "--format", "csv")
+    assert ratio.exit_code == 0, ratio.output
+    assert [line.split(",")[0] for line in ratio.output.splitlines()[1:]] == ["2024-03-01", "2024-04-01"]
