@@ -85,14 +85,12 @@ def _add_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
-        # A bad query value is a bad request (400); a bad body cannot be processed (422).
-        errors = exc.errors()
-        in_body = any(e.get("loc", ("",))[0] == "body" for e in errors)
-        return error_response(request, 422 if in_body else 400, "; ".join(_describe(e) for e in errors))
+        # A value that fails validation, in the query, the path or the body, is 422 with the reason.
+        return error_response(request, 422, "; ".join(_describe(e) for e in exc.errors()))
 
     @app.exception_handler(ConfigError)
     async def bad_value(request: Request, exc: ConfigError) -> Response:
-        return error_response(request, 400, str(exc))
+        return error_response(request, 422, str(exc))
 
     @app.exception_handler(ReviewError)
     async def bad_review(request: Request, exc: ReviewError) -> Response:

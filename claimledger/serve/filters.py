@@ -1,7 +1,7 @@
 """Claim filters from a request's query string, shared by the pages and the JSON API.
 
 Empty values (an untouched form field) mean "no filter". A value that cannot be a filter is
-answered with 400 and the reason: a day that is not YYYY-MM-DD or that no calendar has fails the
+answered with 422 and the reason: a day that is not YYYY-MM-DD or that no calendar has fails the
 parameter's validation; an unknown category, too many values or too long a value raises
 ConfigError. Paging numbers are bounded so that whatever a client sends fits the databases'
 64-bit integers.

@@ -184,7 +184,7 @@ def test_other_export_formats_of_a_view(site: httpx.Client, fmt: str, media: str
         rows = [json.loads(line) for line in r.text.splitlines()]
         assert rows and {row["subject_party"] for row in rows} == {"Russia"}
     bad = site.get("/api/claims.docx")
-    assert bad.status_code == 400 and "docx" in bad.json()["detail"]
+    assert bad.status_code == 422 and "docx" in bad.json()["detail"]
 
 
 def test_api_analyses(site: httpx.Client) -> None:
@@ -219,11 +219,11 @@ def test_openapi_describes_the_api_and_no_cdn_docs(site: httpx.Client) -> None:
     ("since=March", "since"), ("until=2024-13", "until"), ("category=genocide", "category"),
     ("limit=5000", "limit"), ("offset=-1", "offset"), ("modality=rumoured", "modality"),
 ])
-def test_bad_filter_values_are_400_with_the_reason(site: httpx.Client, query: str, words: str) -> None:
+def test_bad_filter_values_are_422_with_the_reason(site: httpx.Client, query: str, words: str) -> None:
     r = site.get(f"/api/claims?{query}")
-    assert r.status_code == 400 and words in r.json()["detail"]
+    assert r.status_code == 422 and words in r.json()["detail"]
     page = site.get(f"/?{query}")
-    assert page.status_code == 400 and words in page.text and "text/html" in page.headers["content-type"]
+    assert page.status_code == 422 and words in page.text and "text/html" in page.headers["content-type"]
 
 
 @settings(max_examples=40, deadline=None)
