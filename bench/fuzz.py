@@ -24,6 +24,8 @@ import multiprocessing as mp
 import os
 import random
 import re
+import signal
+import sys
 import time
 import traceback
 from collections import Counter
@@ -179,40 +181,67 @@ def main() -> None:
 
     tasks = [(k, args.seed * 1_000_003 + k, min(args.chunk, args.inputs - k * args.chunk))
              for k in range((args.inputs + args.chunk - 1) // args.chunk)]
-    started = time.perf_counter()
-    crashes, slow, per_gen = [], [], {}
-    dropped = over_1s = over_1s_wall = done = 0
-    with mp.get_context("spawn").Pool(args.workers, initializer=_warm, initargs=(os.getpid(),)) as pool:
-        for res in pool.imap_unordered(_work, tasks):
-            crashes += res["crashes"]; slow = sorted(slow + res["slow"], reverse=True)[:20]
-            dropped += res["dropped"]; over_1s += res["over_1s"]; done += res["inputs"]
-            over_1s_wall += res["over_1s_wall"]
-            for g, (n, s, kb) in res["per_gen"].items():
-                acc = per_gen.setdefault(g, [0, 0.0, 0.0])
-                acc[0] += n; acc[1] += s; acc[2] += kb
-            print(f"{done:,} inputs, {len(crashes)} crashes, {time.perf_counter() - started:.0f} s", flush=True)
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    crash_dir = out.parent / "fuzz_crashes"
-    for k, c in enumerate(crashes[:50]):
-        crash_dir.mkdir(exist_ok=True)
-        (crash_dir / f"crash_{k:03d}.json").write_text(json.dumps(c, ensure_ascii=True, indent=1))
-    report = {
-        "inputs": done, "seconds": round(time.perf_counter() - started, 1), "workers": args.workers,
-        "seed": args.seed, "crashes": len(crashes),
-        "crashes_by_type": dict(Counter(f"{c['type']}: {c['message'][:80]}" for c in crashes).most_common(20)),
-        "dropped_as_documented": dropped, "under_100kb_over_1s": over_1s,
-        "under_100kb_over_1s_wall_clock": over_1s_wall,
-        "per_generator": {g: {"inputs": n, "cpu_seconds": round(s, 1), "ms_per_kb": round(1000 * s / kb, 3) if kb else None}
-                          for g, (n, s, kb) in sorted(per_gen.items())},
-        "slowest": [{"cpu_seconds": round(s, 3), "wall_seconds": w, "generator": g, "length": n, "start": t}
-                    for s, g, n, t, w in slow],
-    }
-    out.write_text(json.dumps(report, ensure_ascii=True, indent=1))
+    campaign = Campaign(args, Path(args.out))
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # a stopped campaign still writes its report
+    try:
+        with mp.get_context("spawn").Pool(args.workers, initializer=_warm, initargs=(os.getpid(),)) as pool:
+            for res in pool.imap_unordered(_work, tasks):
+                campaign.add(res)
+                campaign.write(complete=False)  # what was run so far is never lost
+                print(f"{campaign.done:,} inputs, {len(campaign.crashes)} crashes, {campaign.elapsed():.0f} s", flush=True)
+    finally:
+        report = campaign.write(complete=campaign.done == args.inputs)
     print(json.dumps({k: v for k, v in report.items() if k != "slowest"}, indent=1))
     print("slowest (CPU s):", *(f"  {s['cpu_seconds']} s ({s['wall_seconds']} s wall) {s['generator']} {s['length']:,} chars"
                                 for s in report["slowest"][:8]),
           sep="\n")
+
+
+class Campaign:
+    """The results of the tasks run so far, and their report."""
+
+    def __init__(self, args: argparse.Namespace, out: Path) -> None:
+        self.args, self.out = args, out
+        self.started = time.perf_counter()
+        self.crashes: list[dict] = []
+        self.slow: list[tuple] = []
+        self.per_gen: dict[str, list[float]] = {}
+        self.dropped = self.over_1s = self.over_1s_wall = self.done = 0
+
+    def elapsed(self) -> float:
+        return time.perf_counter() - self.started
+
+    def add(self, res: dict) -> None:
+        self.crashes += res["crashes"]
+        self.slow = sorted(self.slow + res["slow"], reverse=True)[:20]
+        self.dropped += res["dropped"]; self.over_1s += res["over_1s"]; self.over_1s_wall += res["over_1s_wall"]
+        self.done += res["inputs"]
+        for g, (n, s, kb) in res["per_gen"].items():
+            acc = self.per_gen.setdefault(g, [0, 0.0, 0.0])
+            acc[0] += n; acc[1] += s; acc[2] += kb
+
+    def write(self, *, complete: bool) -> dict:
+        self.out.parent.mkdir(parents=True, exist_ok=True)
+        crash_dir = self.out.parent / "fuzz_crashes"
+        for k, c in enumerate(self.crashes[:50]):
+            crash_dir.mkdir(exist_ok=True)
+            (crash_dir / f"crash_{k:03d}.json").write_text(json.dumps(c, ensure_ascii=True, indent=1))
+        report = {
+            "inputs": self.done, "complete": complete, "seconds": round(self.elapsed(), 1),
+            "workers": self.args.workers, "seed": self.args.seed, "crashes": len(self.crashes),
+            "crashes_by_type": dict(Counter(f"{c['type']}: {c['message'][:80]}" for c in self.crashes).most_common(20)),
+            "dropped_as_documented": self.dropped, "under_100kb_over_1s": self.over_1s,
+            "under_100kb_over_1s_wall_clock": self.over_1s_wall,
+            "per_generator": {g: {"inputs": n, "cpu_seconds": round(s, 1),
+                                  "ms_per_kb": round(1000 * s / kb, 3) if kb else None}
+                              for g, (n, s, kb) in sorted(self.per_gen.items())},
+            "slowest": [{"cpu_seconds": round(s, 3), "wall_seconds": w, "generator": g, "length": n, "start": t}
+                        for s, g, n, t, w in self.slow],
+        }
+        tmp = self.out.with_suffix(".tmp")
+        tmp.write_text(json.dumps(report, ensure_ascii=True, indent=1))
+        tmp.replace(self.out)
+        return report
 
 
 if __name__ == "__main__":
