@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from functools import lru_cache
 from pathlib import Path
@@ -25,6 +25,11 @@ from .schema import migrate, now
 
 _CLAIM_COLUMNS = ("id", "document_id", "claim_index", "assertion_id", *[f for f in CLAIM_FIELDS if f != "part_of"],
                   "evidence_text", "part_of", "extractor_version", "extracted_at")
+#: The ``claims`` columns in the order :func:`_claim_rows` builds them (bulk writers insert these).
+CLAIM_COLUMNS = _CLAIM_COLUMNS
+#: The ``documents`` columns in the order :func:`_document_row` builds them.
+DOCUMENT_COLUMNS = ("id", "source", "url", "outlet", "title", "published", "date_source", "language", "text",
+                    "warnings", "ingested_at", "previous_version_id", "duplicate_of", "cluster_id", "minhash")
 _ROW_SELECT = """
 SELECT c.*, d.outlet, d.source, d.url, d.title, d.published,
        a.relay_count, a.outlet_count, a.independent_count, a.first_seen
@@ -78,6 +83,21 @@ class AddStats:
             setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
 
 
+@dataclass(slots=True)
+class BatchRows:
+    """A batch as the rows :meth:`Ledger.write_batch` would write, for writers that insert them set-wise.
+
+    Rows of documents already in the ledger are included: the writer keeps only the claims
+    and bands of the documents its insert actually added, as ``write_batch`` does.
+    """
+
+    documents: list[tuple[Any, ...]] = field(default_factory=list)    # DOCUMENT_COLUMNS
+    bands: list[tuple[int, str, str]] = field(default_factory=list)   # (band, hash, document_id)
+    claims: list[tuple[Any, ...]] = field(default_factory=list)       # CLAIM_COLUMNS
+    #: Assertion id -> its merge key (:data:`keys.ASSERTION_FIELDS`).
+    assertions: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
 class Ledger:
     """A claim ledger in SQLite or PostgreSQL; use :func:`open_ledger`."""
 
@@ -109,24 +129,51 @@ class Ledger:
             stats.merge(self.write_batch(batch))
         return stats
 
-    def write_batch(self, items: Sequence[Prepared], errors: Sequence[IngestError] = ()) -> AddStats:
+    def write_batch(self, items: Sequence[Prepared], errors: Sequence[IngestError] = (),
+                    then: Callable[[], None] | None = None) -> AddStats:
         """Write documents, their claims and ingest errors in one transaction.
 
         A document the database refuses (or whose rows cannot be built) does not cost the
         batch: the batch is written again, each document inside its own savepoint, and the
         refused ones become ingest errors. A ledger that cannot be written at all still
-        raises :class:`StoreError`.
+        raises :class:`StoreError`. ``then`` runs last inside the same transaction (a bulk
+        load records there which shard the batch came from).
         """
         items = [countable(item) for item in items]
         try:
-            return self._in_transaction(lambda: self._write(items, errors))
+            return self._in_transaction(lambda: _then(self._write(items, errors), then))
         except RecordRejected:
             pass
         except StoreError:
             raise
         except Exception:  # noqa: BLE001  a bug on one document's values must not lose the batch
             pass
-        return self._in_transaction(lambda: self._write_each(items, errors))
+        return self._in_transaction(lambda: _then(self._write_each(items, errors), then))
+
+    def in_transaction(self, write: Callable[[], Any]) -> Any:
+        """Run ``write`` in one transaction, again when PostgreSQL picks it as a deadlock victim."""
+        return self._in_transaction(write)
+
+    def batch_rows(self, items: Sequence[Prepared], at: str) -> BatchRows:
+        """The rows :meth:`write_batch` would write for ``items`` at time ``at``: the same ids,
+        merge keys, near-duplicate links and previous versions (read from the ledger as it is)."""
+        batch = _unique_documents([countable(item) for item in items])
+        previous = self._previous_versions(batch)
+        links = self._near_duplicates(batch, at)
+        rows = BatchRows()
+        for item in batch:
+            doc_id = item.result.document.doc_id
+            rows.documents.append(_document_row(item, at, previous, links))
+            if item.signature:
+                rows.bands.extend((b, h, doc_id) for b, h in neardup.band_hashes(item.signature))
+            for row, key in _claim_rows(item.result, at, item.extractor):
+                rows.claims.append(row)
+                rows.assertions.setdefault(row[_CLAIM_COLUMNS.index("assertion_id")], key)
+        return rows
+
+    def insert_errors(self, errors: Sequence[IngestError], at: str) -> None:
+        """Store ingest errors inside the caller's transaction (an error met again counts an attempt)."""
+        self._insert_errors(errors, at)
 
     def _in_transaction(self, write: Any) -> AddStats:
         for attempt in range(5):
@@ -161,7 +208,7 @@ class Ledger:
         # statement is a round trip to the server.
         stats = AddStats()
         at = now()
-        batch = list({item.result.document.doc_id: item for item in items}.values())
+        batch = _unique_documents(items)
         previous = self._previous_versions(batch)
         links = self._near_duplicates(batch, at)
         inserted = self._insert_documents(batch, at, previous, links)
@@ -195,17 +242,10 @@ class Ledger:
     def _insert_documents(self, batch: Sequence[Prepared], at: str, previous: Mapping[str, str | None],
                           links: Mapping[str, tuple[str | None, str]]) -> set[str]:
         """Insert the batch's documents; returns the ids that were new (another process may have won)."""
-        cols = ("id", "source", "url", "outlet", "title", "published", "date_source", "language", "text",
-                "warnings", "ingested_at", "previous_version_id", "duplicate_of", "cluster_id", "minhash")
+        cols = DOCUMENT_COLUMNS
         inserted: set[str] = set()
         for chunk in _chunks(list(batch), 40):
-            values = []
-            for item in chunk:
-                doc = item.result.document
-                duplicate_of, cluster = links[doc.doc_id]
-                values.append((doc.doc_id, storable(doc.source), doc.url, doc.outlet, doc.title, doc.published,
-                               doc.date_source, doc.language, doc.text, json.dumps(list(doc.warnings)), at,
-                               previous.get(doc.doc_id), duplicate_of, cluster, item.signature))
+            values = [_document_row(item, at, previous, links) for item in chunk]
             row = "(" + ", ".join("?" for _ in cols) + ")"
             rows = self.db.execute(f"INSERT INTO documents ({', '.join(cols)}) VALUES "
                                    f"{', '.join(row for _ in values)} ON CONFLICT (id) DO NOTHING RETURNING id",
@@ -530,6 +570,27 @@ def storable(text: str) -> str:
     except UnicodeEncodeError:   # surrogates that did not come from undecodable bytes
         out = text.encode("utf-8", "backslashreplace").decode("utf-8")
     return out.replace("\x00", "\\x00")
+
+
+def _unique_documents(items: Sequence[Prepared]) -> list[Prepared]:
+    """One item per document id (the last reading, at the first one's place)."""
+    return list({item.result.document.doc_id: item for item in items}.values())
+
+
+def _document_row(item: Prepared, at: str, previous: Mapping[str, str | None],
+                  links: Mapping[str, tuple[str | None, str]]) -> tuple[Any, ...]:
+    """A ``documents`` row (:data:`DOCUMENT_COLUMNS`) for ``item``."""
+    doc = item.result.document
+    duplicate_of, cluster = links[doc.doc_id]
+    return (doc.doc_id, storable(doc.source), doc.url, doc.outlet, doc.title, doc.published,
+            doc.date_source, doc.language, doc.text, json.dumps(list(doc.warnings)), at,
+            previous.get(doc.doc_id), duplicate_of, cluster, item.signature)
+
+
+def _then(stats: AddStats, then: Callable[[], None] | None) -> AddStats:
+    if then is not None:
+        then()
+    return stats
 
 
 def _refused(item: Prepared, reason: str) -> IngestError:
