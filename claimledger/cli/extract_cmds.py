@@ -31,16 +31,35 @@ FORMATS = ("json", "jsonl", "csv", "table")
               help="Ask spaCy's parser about speakers no rule names (slower; see README, 'Speed').")
 @click.option("--workers", type=click.IntRange(1, 256), default=1, show_default=True,
               help="Worker processes extracting at once (one per core); output keeps the input order.")
+@click.option("--engine", type=Choice(("local", "dask")), default="local", show_default=True,
+              help="With --out: extract partitions here (local) or on a Dask cluster (dask; see docs/scale.md).")
+@click.option("--scheduler", metavar="ADDRESS",
+              help="Dask scheduler (tcp://host:8786) for --engine dask; default: a local cluster of --workers.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False),
+              help="Write Parquet claim shards (one per partition) here instead of printing; "
+                   "load them with `claimledger load`.")
+@click.option("--partition-files", type=click.IntRange(1), default=100, show_default=True,
+              help="With --out: report files per partition (a JSONL, CSV or Parquet file is one partition).")
 @registry_option
 @verbosity_options
 def extract(paths: tuple[str, ...], fmt: str, published: str | None, outlet: str | None, max_bytes: int,
-            text_column: str | None, accurate: bool, workers: int, registry_files: tuple[str, ...]) -> None:
+            text_column: str | None, accurate: bool, workers: int, engine: str, scheduler: str | None,
+            out_dir: str | None, partition_files: int, registry_files: tuple[str, ...]) -> None:
     """Extract every attributed claim from reports.
 
     PATHS are files (text, Markdown, HTML, JSON, JSONL, CSV), directories (read recursively)
     or - for standard input. Unreadable inputs are reported on stderr and skipped; the exit
     status is 0 when all inputs were read, 1 when some were skipped, 2 when none could be read.
+    With --out, the claims go to Parquet shards instead (also from Parquet corpora), extracted
+    here or, with --engine dask, on a Dask cluster.
     """
+    if out_dir or engine != "local" or scheduler:
+        _check_shard_options(out_dir, engine, scheduler, accurate)
+        from .scale_cmds import extract_to_out
+        extract_to_out(paths, str(out_dir), engine=engine, scheduler=scheduler, workers=workers,
+                       files_per_partition=partition_files, published=published, outlet=outlet,
+                       max_bytes=max_bytes, text_column=text_column, registry_files=registry_files)
+        return
     from ..extract.parallel import extract_in_parallel
     from ..extract.pipeline import Extractor, extract_documents
     from ..ingest import iter_documents
@@ -197,6 +216,15 @@ def _brief(c: dict[str, Any]) -> str:
     ev0 = ev[0]["text"] if isinstance(ev[0], dict) else ev[0]
     return (f"{c.get('category')} {num} {c.get('subject_party')} ({c.get('subject')!r}) "
             f"by {c.get('claimant')}/{c.get('claimant_party')} :: {ev0[:110]!r}")
+
+
+def _check_shard_options(out_dir: str | None, engine: str, scheduler: str | None, accurate: bool) -> None:
+    if not out_dir:
+        raise click.UsageError("--engine dask and --scheduler write claim shards: give --out DIR")
+    if scheduler and engine != "dask":
+        raise click.UsageError("--scheduler is the address of a Dask scheduler: give --engine dask too")
+    if accurate:
+        raise click.UsageError("--accurate is not available with --out (shards are extracted as ingest extracts)")
 
 
 def _warn_dates(docs: Any) -> Any:
