@@ -6,6 +6,8 @@ injectable so tests can use a local server or ``httpx.MockTransport``.
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from types import TracebackType
 from typing import TYPE_CHECKING
@@ -139,3 +141,65 @@ class Fetcher:
                 raise _too_big(url, max_bytes)
         return Fetched(url=str(response.url), content_type=media,
                        charset=response.charset_encoding, body=bytes(body))
+
+
+# -- conditional requests (``claimledger watch``) -----------------------------------------------
+@dataclass(frozen=True, slots=True)
+class Validators:
+    """What a server said identifies its last response (``ETag``, ``Last-Modified``), sent back to
+    ask for the body only when it changed."""
+
+    etag: str | None = None
+    last_modified: str | None = None
+
+    def headers(self) -> dict[str, str]:
+        """The ``If-None-Match`` / ``If-Modified-Since`` headers these validators give."""
+        out = {}
+        if self.etag:
+            out["If-None-Match"] = self.etag
+        if self.last_modified:
+            out["If-Modified-Since"] = self.last_modified
+        return out
+
+
+@contextmanager
+def _request_errors(url: str, timeout: float) -> Iterator[None]:
+    """httpx's failures as ``IngestError`` naming the URL (as :meth:`Fetcher.fetch` words them)."""
+    import httpx
+
+    try:
+        yield
+    except httpx.TimeoutException as exc:
+        raise IngestError(url, f"timed out after {timeout:g} s") from exc
+    except httpx.TooManyRedirects as exc:
+        raise IngestError(url, "too many redirects") from exc
+    except httpx.ConnectError as exc:
+        raise IngestError(url, f"could not connect ({exc})") from exc
+    except (httpx.UnsupportedProtocol, httpx.InvalidURL) as exc:
+        raise IngestError(url, f"not a valid URL ({exc})") from exc
+    except httpx.HTTPError as exc:
+        raise IngestError(url, f"request failed ({type(exc).__name__}: {exc})") from exc
+
+
+class ConditionalFetcher(Fetcher):
+    """A :class:`Fetcher` that can ask for a URL only if it changed since the validators given."""
+
+    def fetch_if_changed(self, url: str, validators: Validators, *,
+                         max_bytes: int) -> tuple[Fetched | None, Validators]:
+        """Fetch ``url`` unless the server answers 304 Not Modified to ``validators``.
+
+        Returns:
+            The body (None on 304) and the validators to send next time: the response's, or
+            the ones given when it names none.
+
+        Raises:
+            IngestError, DropDocument: as :meth:`Fetcher.fetch`.
+        """
+        headers = {**self._headers(), **validators.headers()}
+        with _request_errors(url, self.timeout), self.client.stream(
+                "GET", url, headers=headers, follow_redirects=True, timeout=self.timeout) as response:
+            fresh = Validators(etag=response.headers.get("etag") or validators.etag,
+                               last_modified=response.headers.get("last-modified") or validators.last_modified)
+            if response.status_code == 304:
+                return None, fresh
+            return self._read(url, response, max_bytes), fresh
