@@ -21,6 +21,7 @@ import json
 import os
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from dataclasses import fields as dataclass_fields
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -57,17 +58,29 @@ def _claim_type(name: str) -> pa.DataType:
     return EVIDENCE_TYPE if name == "evidence" else pa.string()
 
 
+#: Every field of a document but its id (stored as ``document_id``): a field added to
+#: :class:`Document` travels in shards without a change here.
+DOCUMENT_FIELDS: tuple[str, ...] = tuple(f.name for f in dataclass_fields(Document) if f.name != "doc_id")
+#: The document fields the export repeats on each claim row, in the export's order.
+_CLAIM_DOCUMENT_FIELDS = ("outlet", "source", "url", "title", "published",
+                          *(f for f in DOCUMENT_FIELDS if f not in {"outlet", "source", "url", "title", "published",
+                                                                   "text", "date_source", "language", "warnings"}))
 #: The claims file: the export's columns a claim has outside a ledger, in the export's order and types.
 CLAIM_COLUMNS: tuple[str, ...] = ("claim_id", "document_id", "claim_index", "assertion_id", *CLAIM_FIELDS,
-                                  "extractor_version", "outlet", "source", "url", "title", "published")
+                                  "extractor_version", *_CLAIM_DOCUMENT_FIELDS)
 CLAIMS_SCHEMA = pa.schema([pa.field(c, _claim_type(c)) for c in CLAIM_COLUMNS])
-#: The documents file: everything a ledger stores of a document, plus who extracted it.
-DOCUMENTS_SCHEMA = pa.schema([
-    ("document_id", pa.string()), ("source", pa.string()), ("url", pa.string()), ("outlet", pa.string()),
-    ("title", pa.string()), ("published", pa.date32()), ("date_source", pa.string()),
-    ("language", pa.string()), ("text", pa.string()), ("warnings", pa.list_(pa.string())),
-    ("minhash", pa.string()), ("extractor_version", pa.string()),
-])
+
+
+def _document_type(name: str) -> pa.DataType:
+    if name == "published":
+        return pa.date32()
+    return pa.list_(pa.string()) if name == "warnings" else pa.string()
+
+
+#: The documents file: everything a ledger stores of a document, plus its signature and who extracted it.
+DOCUMENTS_SCHEMA = pa.schema([("document_id", pa.string()),
+                              *((name, _document_type(name)) for name in DOCUMENT_FIELDS),
+                              ("minhash", pa.string()), ("extractor_version", pa.string())])
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,10 +159,11 @@ def _write_atomically(table: pa.Table, path: Path) -> None:
 
 def _document_record(item: Prepared) -> dict[str, Any]:
     doc = item.result.document
-    return {"document_id": doc.doc_id, "source": doc.source, "url": doc.url, "outlet": doc.outlet,
-            "title": doc.title, "published": _date(doc.published), "date_source": doc.date_source,
-            "language": doc.language, "text": doc.text, "warnings": list(doc.warnings),
-            "minhash": item.signature, "extractor_version": item.extractor or extractor_version()}
+    record = {"document_id": doc.doc_id, **{name: getattr(doc, name) for name in DOCUMENT_FIELDS},
+              "minhash": item.signature, "extractor_version": item.extractor or extractor_version()}
+    record["published"] = _date(doc.published)
+    record["warnings"] = list(doc.warnings)
+    return record
 
 
 def _claim_records(item: Prepared) -> Iterator[dict[str, Any]]:
@@ -162,9 +176,8 @@ def _claim_records(item: Prepared) -> Iterator[dict[str, Any]]:
             "assertion_id": keys.assertion_id(keys.assertion_key(fields)),
             **fields,
             "part_of": keys.claim_id(doc.doc_id, claim.part_of) if claim.part_of is not None else None,
-            "extractor_version": version, "outlet": doc.outlet, "source": doc.source, "url": doc.url,
-            "title": doc.title, "published": _date(doc.published)}
-        for name in ("period_start", "period_end"):
+            "extractor_version": version, **{name: getattr(doc, name) for name in _CLAIM_DOCUMENT_FIELDS}}
+        for name in ("period_start", "period_end", "published"):
             record[name] = _date(record[name])
         yield record
 
@@ -198,10 +211,10 @@ def _check_format(path: Path, meta: dict[bytes, bytes] | None) -> None:
 
 
 def _prepared(doc_row: dict[str, Any], claim_rows: list[dict[str, Any]]) -> Prepared:
-    doc = Document(text=doc_row["text"], doc_id=doc_row["document_id"], source=doc_row["source"],
-                   title=doc_row["title"], outlet=doc_row["outlet"], url=doc_row["url"],
-                   published=_iso(doc_row["published"]), date_source=doc_row["date_source"],
-                   language=doc_row["language"], warnings=tuple(doc_row["warnings"] or ()))
+    values = {name: doc_row[name] for name in DOCUMENT_FIELDS}
+    values["published"] = _iso(values["published"])
+    values["warnings"] = tuple(values["warnings"] or ())
+    doc = Document(doc_id=doc_row["document_id"], **values)
     claim_rows = sorted(claim_rows, key=lambda r: r["claim_index"])
     index_of = {r["claim_id"]: r["claim_index"] for r in claim_rows}
     claims = tuple(_claim(r, index_of) for r in claim_rows)
