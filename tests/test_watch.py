@@ -176,8 +176,8 @@ def test_second_round_adds_only_what_changed_and_the_feed_reads_back(site: Site,
     # Round 2: one new feed item, the page unchanged (304), one new export file.
     site.set("/b.html", page("Strike", "The Israeli army said it killed 9 militants in Rafah on Wednesday.",
                              "2024-03-06"))
-    site.set("/news.rss", rss(site, "Valley Courier", [("Strike", "/b.html", day2), ("Clash", "/a.html", day1)]),
-             "application/rss+xml")
+    site.set("/news.rss", rss(site, "Valley Courier", [("Strike", "/b.html", day2), ("Clash", "/a.html", day1),
+                                                       ("Gone", "/gone.html", day2)]), "application/rss+xml")
     report(exports, "2024-03-06", "Ukraine's General Staff said on Tuesday that 1,200 Russian soldiers were "
                                   "killed over the past day.")
     out = watch(config, db, "--rounds", "1")
@@ -187,6 +187,9 @@ def test_second_round_adds_only_what_changed_and_the_feed_reads_back(site: Site,
     assert site.not_modified["/static.rss"] == 1 and site.not_modified["/live.html"] == 1
     assert site.hits["/static.rss"] == 1 and site.hits["/live.html"] == 1
     assert "live.html: unchanged" in out
+    assert "news.rss: ingested, 1 new document" in out          # a dead item is its error, not the feed's
+    errors = CliRunner().invoke(cli, ["errors", "--db", str(db)]).output
+    assert "gone.html" in errors and "news.rss" not in errors
     parsed = feed_of(tmp_path)
     assert parsed.feed.title and parsed.feed.updated_parsed
     new_claims = [e for e in parsed.entries if e.tags[0].term == "claim"]
