@@ -50,6 +50,8 @@ class Document:
 
     ``published`` is an ISO date (``YYYY-MM-DD``) or None; ``date_source`` says how it was
     found (``option``, ``metadata``, ``text``, ``dateline``, ``dateline+inferred-year``).
+    ``filed_from`` is the place a wire dateline says the report was filed from ("MOSCOW
+    (Sputnik) -"), set by extraction; it is never taken as the place of a claim.
     """
 
     text: str
@@ -62,6 +64,7 @@ class Document:
     date_source: str | None = None
     language: str = "en"
     warnings: tuple[str, ...] = ()
+    filed_from: str | None = None
 
     def __post_init__(self) -> None:
         if not self.doc_id:

@@ -194,12 +194,26 @@ class Extractor:
         if self.model is not None:
             self._decide(self.model, drafts, infos, ctx, doc)
         claims = tuple(self._finish(drafts, doc))
+        if doc.filed_from is None:
+            doc = replace(doc, filed_from=self.filed_from(doc.text))
         warnings = meter.warnings()
         if warnings:
             for w in warnings:
                 log.warning("%s: %s", doc.source or doc.doc_id, w)
             doc = replace(doc, warnings=(*doc.warnings, *warnings))
         return ExtractionResult(document=doc, claims=claims)
+
+    def filed_from(self, text: str) -> str | None:
+        """The place a wire dateline opening ``text`` names ("KYIV, March 4 (Reuters) -" is Kyiv):
+        the registry's name for it, else the dateline's own words."""
+        m = _DATELINE.search(text, 0, 400)
+        if m is None:
+            return None
+        words = re.split(r"[,(]", m.group(0), maxsplit=1)[0].strip()
+        place = self.registry.place(words)
+        if place is not None:
+            return place.name
+        return words.title() if words.isupper() else words
 
     def drafts(self, doc: Document, meter: _Meter | None = None
                ) -> tuple[list[_Draft], list[_SentenceInfo], DocumentContext]:

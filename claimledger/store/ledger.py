@@ -29,9 +29,10 @@ _CLAIM_COLUMNS = ("id", "document_id", "claim_index", "assertion_id", *[f for f 
 CLAIM_COLUMNS = _CLAIM_COLUMNS
 #: The ``documents`` columns in the order :func:`_document_row` builds them.
 DOCUMENT_COLUMNS = ("id", "source", "url", "outlet", "title", "published", "date_source", "language", "text",
-                    "warnings", "ingested_at", "previous_version_id", "duplicate_of", "cluster_id", "minhash")
+                    "warnings", "ingested_at", "previous_version_id", "duplicate_of", "cluster_id", "minhash",
+                    "filed_from")
 _ROW_SELECT = """
-SELECT c.*, d.outlet, d.source, d.url, d.title, d.published,
+SELECT c.*, d.outlet, d.source, d.url, d.title, d.published, d.filed_from,
        a.relay_count, a.outlet_count, a.independent_count, a.first_seen
 FROM claims c JOIN documents d ON d.id = c.document_id JOIN assertions a ON a.id = c.assertion_id
 """
@@ -584,7 +585,7 @@ def _document_row(item: Prepared, at: str, previous: Mapping[str, str | None],
     duplicate_of, cluster = links[doc.doc_id]
     return (doc.doc_id, storable(doc.source), doc.url, doc.outlet, doc.title, doc.published,
             doc.date_source, doc.language, doc.text, json.dumps(list(doc.warnings)), at,
-            previous.get(doc.doc_id), duplicate_of, cluster, item.signature)
+            previous.get(doc.doc_id), duplicate_of, cluster, item.signature, doc.filed_from)
 
 
 def _then(stats: AddStats, then: Callable[[], None] | None) -> AddStats:

@@ -223,6 +223,7 @@ def _links(rows: Sequence[Mapping[str, Any]], item: Prepared,
 def _update_document(ledger: Ledger, item: Prepared) -> None:
     """The document's outlet and date (re-extraction may set them) and its warnings, as read now."""
     doc = item.result.document
-    ledger.db.execute("UPDATE documents SET outlet = ?, published = ?, date_source = ?, warnings = ? WHERE id = ?",
+    ledger.db.execute("UPDATE documents SET outlet = ?, published = ?, date_source = ?, warnings = ?, filed_from = ? "
+                      "WHERE id = ?",
                       (doc.outlet, doc.published, doc.date_source, json.dumps(list(dict.fromkeys(doc.warnings))),
-                       doc.doc_id))
+                       doc.filed_from, doc.doc_id))

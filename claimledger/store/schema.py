@@ -110,7 +110,7 @@ def _fts(table: str, columns: tuple[str, ...]) -> tuple[str, ...]:
 #: Claims with the date, outlet, URL and title of the report that carries them (for browsing;
 #: SQLite also gives the claim's rowid, which its full-text index points at).
 _CLAIMS_VIEW = """CREATE VIEW claims_view AS SELECT
-    c.id AS claim_id, {rowid}d.published, d.outlet, d.url, d.title,
+    c.id AS claim_id, {rowid}d.published, d.outlet, d.url, d.title,{filed}
     c.claimant, c.claimant_party, c.modality, c.category, c.value, c.qualifier, c.low, c.high,
     c.subject, c.subject_party, c.period_kind, c.period_start, c.period_end,
     c.location, c.latitude, c.longitude, c.evidence_text, c.confidence, c.review_status,
@@ -203,8 +203,13 @@ MIGRATIONS: tuple[Migration, ...] = (
                       Rebuild("claims", _CLAIMS_V3),
                       *_fts("documents", ("title", "text")),
                       *_fts("claims", ("evidence_text", "claimant", "subject", "location")),
-                      _CLAIMS_VIEW.format(rowid="c.rowid AS claim_rowid, ")),
-              postgresql=(*_FOREIGN_KEYS_PG, _CLAIMS_VIEW.format(rowid=""))),
+                      _CLAIMS_VIEW.format(rowid="c.rowid AS claim_rowid, ", filed="")),
+              postgresql=(*_FOREIGN_KEYS_PG, _CLAIMS_VIEW.format(rowid="", filed=""))),
+    Migration(4, "documents.filed_from: the place a wire dateline says the report was filed from", (
+        "ALTER TABLE documents ADD COLUMN filed_from TEXT",
+        "DROP VIEW claims_view",
+    ), sqlite=(_CLAIMS_VIEW.format(rowid="c.rowid AS claim_rowid, ", filed=" d.filed_from,"),),
+              postgresql=(_CLAIMS_VIEW.format(rowid="", filed=" d.filed_from,"),)),
 )
 
 LATEST = MIGRATIONS[-1].version

@@ -137,6 +137,7 @@ def test_an_older_ledger_is_migrated_without_losing_a_row(tmp_path: Path, monkey
     with monkeypatch.context() as m:
         m.setattr(schema, "MIGRATIONS", before_fks)
         m.setattr(schema, "LATEST", before_fks[-1].version)
+        _write_documents_as_before_version_4(m)
         _fill(path)
         with open_ledger(path) as old:
             claim = old.claims(category="wounded")[0]["claim_id"]
@@ -158,7 +159,21 @@ def test_an_older_ledger_is_migrated_without_losing_a_row(tmp_path: Path, monkey
     con = sqlite3.connect(path)
     rows_after = {t: con.execute(f"SELECT rowid, * FROM {t} ORDER BY rowid").fetchall() for t in rows_before}
     con.close()
+    # version 4 adds documents.filed_from at the end, empty for documents written before it
+    assert {row[-1] for row in rows_after["documents"]} == {None}
+    rows_after["documents"] = [row[:-1] for row in rows_after["documents"]]
     assert rows_after == rows_before
+
+
+def _write_documents_as_before_version_4(m: pytest.MonkeyPatch) -> None:
+    """Documents written and read without the column version 4 adds, as claimledger did before it."""
+    from claimledger.store import ledger as ledger_module
+
+    columns, row = ledger_module.DOCUMENT_COLUMNS, ledger_module._document_row
+    assert columns[-1] == "filed_from"
+    m.setattr(ledger_module, "DOCUMENT_COLUMNS", columns[:-1])
+    m.setattr(ledger_module, "_document_row", lambda *args: row(*args)[:-1])
+    m.setattr(ledger_module, "_ROW_SELECT", ledger_module._ROW_SELECT.replace(" d.filed_from,", ""))
 
 
 def test_a_dangling_reference_stops_the_migration_and_keeps_the_ledger(tmp_path: Path,
@@ -168,6 +183,7 @@ def test_a_dangling_reference_stops_the_migration_and_keeps_the_ledger(tmp_path:
     with monkeypatch.context() as m:
         m.setattr(schema, "MIGRATIONS", before_fks)
         m.setattr(schema, "LATEST", before_fks[-1].version)
+        _write_documents_as_before_version_4(m)
         _fill(path)
     con = sqlite3.connect(path)
     con.execute("UPDATE documents SET duplicate_of = 'no-such-document' WHERE outlet = 'AP'")

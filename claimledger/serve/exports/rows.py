@@ -19,7 +19,7 @@ LEDGER_COLUMNS: tuple[str, ...] = (
     "claim_id", "document_id", "claim_index", "assertion_id",
     *CLAIM_FIELDS,
     "extractor_version",
-    "outlet", "source", "url", "title", "published",
+    "outlet", "source", "url", "title", "published", "filed_from",
     "relay_count", "outlet_count", "independent_count", "first_seen",
     "review_status",
 )
