@@ -13,7 +13,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
-from email.utils import formatdate
+from email.utils import formatdate, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -31,7 +31,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # -- a site whose content the test changes ------------------------------------------------------
 class Site:
-    """Routes ``path -> (body, content type)``; ETag and Last-Modified follow each body's version.
+    """Routes ``path -> (body, content type)``; ETag and Last-Modified follow each body's version,
+    and a request whose If-None-Match (or, for ``etagless`` paths, If-Modified-Since) still holds gets 304.
 
     ``hits`` counts full answers (200), ``not_modified`` the 304s; a route set to an int status
     fails with it; ``delay`` holds a path's answer that long; ``asked`` is set on each request."""
@@ -39,16 +40,19 @@ class Site:
     def __init__(self) -> None:
         self.routes: dict[str, Any] = {}
         self.versions: dict[str, float] = {}
+        self.changes = 0
         self.hits: Counter[str] = Counter()
         self.not_modified: Counter[str] = Counter()
         self.conditional: Counter[str] = Counter()
         self.delay: dict[str, float] = {}
         self.asked: dict[str, threading.Event] = {}
+        self.etagless: set[str] = set()          # paths answered with Last-Modified only
         self.base = ""
 
     def set(self, path: str, body: Any, ctype: str = "text/html; charset=utf-8") -> None:
         self.routes[path] = body if isinstance(body, int) else (body, ctype)
-        self.versions[path] = 1_700_000_000 + len(self.versions) * 1000 + time.time() % 1000
+        self.changes += 1                        # each change a minute later: Last-Modified always moves on
+        self.versions[path] = 1_700_000_000 + 60 * self.changes
 
     def answer(self, handler: BaseHTTPRequestHandler) -> None:
         path = handler.path
@@ -62,18 +66,24 @@ class Site:
         etag = '"' + hashlib.sha256(body).hexdigest()[:12] + '"'
         if handler.headers.get("If-None-Match") or handler.headers.get("If-Modified-Since"):
             self.conditional[path] += 1
-        if handler.headers.get("If-None-Match") == etag:
+        since = handler.headers.get("If-Modified-Since")
+        last_modified = formatdate(self.versions[path], usegmt=True)
+        if path in self.etagless:
+            unchanged = since is not None and parsedate_to_datetime(since) >= parsedate_to_datetime(last_modified)
+        else:
+            unchanged = handler.headers.get("If-None-Match") == etag
+        if unchanged:
             self.not_modified[path] += 1
             handler.send_response(304)
-            handler.send_header("ETag", etag)
             handler.end_headers()
             return
         self.hits[path] += 1
         handler.send_response(200)
         handler.send_header("Content-Type", ctype)
         handler.send_header("Content-Length", str(len(body)))
-        handler.send_header("ETag", etag)
-        handler.send_header("Last-Modified", formatdate(self.versions[path], usegmt=True))
+        if path not in self.etagless:
+            handler.send_header("ETag", etag)
+        handler.send_header("Last-Modified", last_modified)
         handler.end_headers()
         handler.wfile.write(body)
 
@@ -158,6 +168,7 @@ def test_second_round_adds_only_what_changed_and_the_feed_reads_back(site: Site,
                                       "in a clash near the crossing.", "2024-03-05"))
     site.set("/news.rss", rss(site, "Valley Courier", [("Clash", "/a.html", day1)]), "application/rss+xml")
     site.set("/static.rss", rss(site, "Static Wire", []), "application/rss+xml")
+    site.etagless.add("/static.rss")                             # its 304 answers If-Modified-Since
     site.set("/live.html", page("Live", "The Gaza Health Ministry said on Tuesday that 30,000 people have been "
                                         "killed since October 7.", "2024-03-05"))
     exports = tmp_path / "channel"
@@ -309,10 +320,10 @@ def test_a_restart_does_no_duplicate_work_and_a_lost_state_no_duplicate_extracti
     report(folder, "2024-03-04", MINISTRY.format(weekday="Monday", n="30,000"))
     config = write_config(tmp_path, {"feeds": [site.base + "/news.rss"], "paths": [str(folder)]})
     db = tmp_path / "l.db"
-    for _ in range(2):                                           # two processes, one after the other
-        process = run_watch(config, db, "--rounds", "1")
-        out, err = process.communicate(timeout=60)
-        assert process.returncode == 0, err
+    watch(config, db, "--rounds", "1")
+    process = run_watch(config, db, "--rounds", "1")             # a new process, from the saved state alone
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == 0, err
     assert counts(db)["documents"] == 2
     assert site.hits == Counter({"/news.rss": 1, "/a.html": 1}) and site.not_modified["/news.rss"] == 1
     assert "in: unchanged" in out and "news.rss: unchanged" in out and "0 new claims" in out
@@ -329,7 +340,7 @@ def test_a_restart_does_no_duplicate_work_and_a_lost_state_no_duplicate_extracti
 def test_ctrl_c_ends_after_the_current_source(site: Site, tmp_path: Path) -> None:
     site.set("/slow.html", page("Clash", ARMY_12, "2024-03-01"))
     site.set("/next.html", page("Toll", MINISTRY.format(weekday="Monday", n="30,000"), "2024-03-04"))
-    site.delay["/slow.html"] = 1.5
+    site.delay["/slow.html"] = 1.0
     asked = site.asked.setdefault("/slow.html", threading.Event())
     config = write_config(tmp_path, {"pages": [site.base + "/slow.html", site.base + "/next.html"]})
     db = tmp_path / "l.db"
@@ -354,3 +365,19 @@ def test_a_misspelt_setting_is_named_with_the_nearest_one(tmp_path: Path) -> Non
     config.write_text(json.dumps({"feed": "a.atom", "sources": {"pages": ["not a url"]}}))
     result = CliRunner().invoke(cli, ["watch", str(config), "--db", str(tmp_path / "l.db"), "--rounds", "1"])
     assert result.exit_code == 1 and "not an http(s) URL" in result.output
+
+
+def test_a_source_with_its_own_interval_waits_for_it(site: Site, tmp_path: Path) -> None:
+    site.set("/hourly.rss", rss(site, "Hourly", []), "application/rss+xml")
+    site.set("/often.rss", rss(site, "Often", []), "application/rss+xml")
+    config = write_config(tmp_path, {"feeds": [{"url": site.base + "/hourly.rss", "interval": 3600},
+                                               site.base + "/often.rss"]})
+    now = [2_000_000.0]
+    with open_ledger(str(tmp_path / "l.db")) as ledger:
+        runner = Watch(load_config(config), ledger, load_state(str(tmp_path / "s.json")), clock=lambda: now[0])
+        statuses = []
+        for step in (0, 1800, 1801):
+            now[0] += step
+            statuses.append([s.status for s in runner.run(rounds=1)[0].sources])
+    assert statuses == [["ingested", "ingested"], ["not due", "unchanged"], ["unchanged", "unchanged"]]
+    assert site.hits["/hourly.rss"] == 1 and site.not_modified["/hourly.rss"] == 1

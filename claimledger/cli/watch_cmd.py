@@ -40,9 +40,12 @@ def watch(config: str, db: str, rounds: int | None, interval: float | None, stat
     from there.
     """
     from ..watch import Watch, default_state_path, load_config, load_state
+    from ..watch.sources import war_starts
 
     try:
         settings = load_config(config)
+        for registry in {source.registry for source in settings.sources}:
+            war_starts(registry)         # a broken registry is a configuration error, not a failing source
         state = load_state(state_path or settings.state or default_state_path(db, config))
     except ClaimLedgerError as exc:
         raise click.ClickException(printable(exc)) from exc
