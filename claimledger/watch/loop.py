@@ -144,7 +144,7 @@ class Watch:
         self._recovered(memory)
         added += seen
         return SourceReport(source.key, "ingested", documents=summary.stats.documents_added,
-                            claims=summary.claims, error=summary.errors[0].reason if summary.errors else None)
+                            claims=summary.claims, error=_skipped(summary.errors))
 
     def _failed(self, source: Source, memory: SourceState, err: IngestError) -> SourceReport:
         memory.failures += 1
@@ -174,6 +174,15 @@ class Watch:
         # In slices: a signal handler's set() is then seen within half a second on any platform.
         while not self.stop.is_set() and (left := end - self.clock()) > 0:
             self.stop.wait(min(0.5, left))
+
+
+def _skipped(errors: list[IngestError]) -> str | None:
+    """A short line on the items or files of a source that could not be read (None: none)."""
+    if not errors:
+        return None
+    first = errors[0]
+    more = f" and {len(errors) - 1} more" if len(errors) > 1 else ""
+    return f"skipped {first.source}: {first.reason}{more}; see claimledger errors"
 
 
 def _noting(documents: Iterable[Document], ids: list[str]) -> Iterator[Document]:
