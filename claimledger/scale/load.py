@@ -20,12 +20,12 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 
 from ..errors import RecordRejected
 from ..store import AddStats, Ledger
 from ..store import keys
-from ..store.ledger import DOCUMENT_COLUMNS, CLAIM_COLUMNS, BatchRows
+from ..store.backend import PostgresBackend
+from ..store.ledger import CLAIM_COLUMNS, DOCUMENT_COLUMNS, BatchRows
 from ..store.schema import now
 from .shards import Shard, ShardContent, list_shards, read_shard
 
@@ -147,7 +147,8 @@ def _copy_shard(ledger: Ledger, content: ShardContent, mark: Callable[[], None])
 
 
 def _stage(ledger: Ledger, rows: BatchRows) -> None:
-    copy: Any = getattr(ledger.db, "copy_rows")
+    assert isinstance(ledger.db, PostgresBackend)
+    copy = ledger.db.copy_rows
     copy("stage_documents", DOCUMENT_COLUMNS, rows.documents)
     copy("stage_bands", ("band", "hash", "document_id"), rows.bands)
     copy("stage_claims", CLAIM_COLUMNS, rows.claims)
