@@ -381,3 +381,19 @@ def test_a_source_with_its_own_interval_waits_for_it(site: Site, tmp_path: Path)
             statuses.append([s.status for s in runner.run(rounds=1)[0].sources])
     assert statuses == [["ingested", "ingested"], ["not due", "unchanged"], ["unchanged", "unchanged"]]
     assert site.hits["/hourly.rss"] == 1 and site.not_modified["/hourly.rss"] == 1
+
+
+def test_alerts_read_the_ledger_alike_on_each_backend(ledger_url: str, tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    config = load_config(write_config(tmp_path, {"paths": [str(folder)]}))
+
+    def round_(*reports: tuple[str, str]) -> list[str]:
+        for day, text in reports:
+            report(folder, day, text)
+        with open_ledger(ledger_url) as ledger:
+            done = Watch(config, ledger, load_state(str(tmp_path / "s.json"))).run(rounds=1)[0]
+        return sorted(a.kind for a in done.alerts)
+
+    assert round_(("2024-03-04", MINISTRY.format(weekday="Monday", n="30,000"))) == ["new_claimant"]
+    assert round_(("2024-03-05", MINISTRY.format(weekday="Tuesday", n="29,000")),
+                  ("2024-03-05", ARMY_12)) == ["new_claimant", "running_total_down"]
