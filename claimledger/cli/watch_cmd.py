@@ -5,6 +5,7 @@ import signal
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime, timezone
 from types import FrameType
 from typing import Any
 
@@ -70,7 +71,9 @@ def _print_round(report: Any) -> None:
         if source.retry_in:
             line += f"; next try in {source.retry_in:.0f} s"
         info(line)
-    info(f"round {report.number}: {plural(len(report.claims), 'new claim')}, {plural(len(report.alerts), 'alert')}")
+    at = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")      # a long watch's log needs times
+    info(f"round {report.number} ({at}): {plural(len(report.claims), 'new claim')}, "
+         f"{plural(len(report.alerts), 'alert')}")
     for alert in report.alerts:
         info(f"  alert {alert.kind}: {printable(alert.message)}")
 
