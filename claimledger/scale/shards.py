@@ -138,6 +138,7 @@ def write_shard(directory: str | os.PathLike[str], name: str, items: Sequence[Pr
                 errors: Sequence[IngestError] = ()) -> Shard:
     """Write one partition's results as a shard (documents first, claims last, each atomically)."""
     shard = Shard(name, Path(directory))
+    shard.directory.mkdir(parents=True, exist_ok=True)
     meta = {_META_FORMAT: SHARD_FORMAT.encode(),
             _META_ERRORS: json.dumps([[e.source, e.reason] for e in errors], ensure_ascii=False).encode()}
     docs = pa.Table.from_pylist([_document_record(i) for i in items], schema=DOCUMENTS_SCHEMA)

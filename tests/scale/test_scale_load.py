@@ -129,3 +129,23 @@ def test_a_killed_load_resumes_without_duplicates(ledger_url: str, scale_shards:
     assert proc.returncode == -signal.SIGKILL
     invoke("load", str(scale_shards), "--db", ledger_url, "-q")
     assert ledger_rows(ledger_url) == ingested
+
+
+def test_a_document_postgresql_refuses_is_recorded_and_the_rest_of_its_shard_loads(postgres_url: str,
+                                                                                   tmp_path: Path) -> None:
+    from claimledger.models import Document, ExtractionResult
+    from claimledger.scale.shards import write_shard
+    from claimledger.store import Prepared
+
+    good = Prepared.of(ExtractionResult(document=Document(text="A plain report.", source="good.txt")))
+    bad = Prepared.of(ExtractionResult(document=Document(text="A report with a \x00 byte.", source="bad.txt")))
+    write_shard(tmp_path, "part-00000-test", [good, bad])
+    result = CliRunner().invoke(cli, ["load", str(tmp_path), "--db", postgres_url, "--json", "-q"])
+    assert result.exit_code == 1, result.output
+    out = json.loads(result.stdout)
+    assert out["documents_added"] == 1 and [source for source, _ in out["refused"]] == ["bad.txt"]
+    with open_ledger(postgres_url) as ledger:
+        assert ledger.counts()["documents"] == 1
+        assert [e["source"] for e in ledger.errors()] == ["bad.txt"]
+    again = json.loads(invoke("load", str(tmp_path), "--db", postgres_url, "--json", "-q"))
+    assert again["shards_skipped"] == 1
