@@ -104,3 +104,19 @@ def test_shard_options_need_out(tmp_path: Path) -> None:
         result = CliRunner().invoke(cli, ["extract", str(ARTICLES), *args])
         assert result.exit_code == 2, result.output
     assert not any(tmp_path.iterdir())
+
+
+def test_scheduler_sends_the_partitions_to_the_users_cluster(tmp_path: Path) -> None:
+    from distributed import LocalCluster
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for path in sorted(ARTICLES.glob("*.txt"))[:4]:
+        (corpus / path.name).write_bytes(path.read_bytes())
+    # The user's cluster: a scheduler with one in-process worker, started before the command.
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None) as cluster:
+        invoke("extract", str(corpus), "--engine", "dask", "--scheduler", cluster.scheduler_address,
+               "--partition-files", "2", "--out", str(tmp_path / "shards"))
+        ran = cluster.scheduler.task_prefixes
+        assert any("extract_partition" in name for name in ran)
+    assert shard_claims(tmp_path / "shards") == single_process(str(corpus))
