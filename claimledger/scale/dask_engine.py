@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -134,19 +134,26 @@ def _record(summary: ShardSummary, report: PartitionReport,
 
 
 def _on_dask(partitions: list[Partition], out_dir: str, options: ReadOptions, scheduler: str | None,
-             workers: int) -> list[PartitionReport]:
-    """The partitions as a dask.bag (one element per bag partition) mapped on the cluster."""
+             workers: int) -> Iterator[PartitionReport]:
+    """The partitions as a dask.bag (one element per bag partition) mapped on the cluster; reports
+    come back as their shards are written, so progress shows while the cluster works."""
     import dask.bag as db
-    from distributed import Client, LocalCluster
+    from distributed import Client, LocalCluster, as_completed
 
     bag = db.from_sequence(partitions, partition_size=1).map(extract_partition, out_dir, options)
+
+    def run(client: Client) -> Iterator[PartitionReport]:
+        for future in as_completed(client.compute(bag.to_delayed()), loop=client.loop):
+            yield from future.result()
+
     if scheduler:
         with Client(scheduler, set_as_default=False) as client:
-            return list(client.compute(bag, sync=True))
+            yield from run(client)
+        return
     with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
                       silence_logs=logging.ERROR) as cluster, \
             Client(cluster, set_as_default=False) as client:
-        return list(client.compute(bag, sync=True))
+        yield from run(client)
 
 
 def describe(summary: ShardSummary) -> dict[str, Any]:
