@@ -75,6 +75,10 @@ def test_descendants_include_a_child_process(bench: ModuleType) -> None:
 
 
 def test_run_measures_a_claimledger_process(bench: ModuleType, tmp_path: Path) -> None:
+    from claimledger.store import open_ledger
+
+    with open_ledger(tmp_path / "l.db"):  # an empty ledger: status refuses a missing one
+        pass
     run = bench.run_claimledger(["status", "--db", str(tmp_path / "l.db"), "--json"], tmp_path)
     assert run.exit_code == 0 and '"documents": 0' in run.stdout
     assert run.max_process_rss_mb > 10 and run.peak_processes >= 1 and run.seconds > 0
