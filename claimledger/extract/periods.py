@@ -145,6 +145,9 @@ def _resolve(name: str, m: re.Match[str], anchor: date | None, war_start: date |
     g = m.groupdict()
     if name == "since_date":
         d = parse_day(g["d"], anchor)
+        if d is not None and war_start is not None and (d.year, d.month) == (war_start.year, war_start.month) \
+                and not re.search(r"\b\d{1,2}(?:st|nd|rd|th)?\b", g["d"]):
+            d = war_start  # "since February 2022" of a war that began on 24 February 2022: since it began
         return _ref("cumulative", d, anchor)
     if name == "since_event":
         inner = re.search(rf"{_DATE}|{_MON}\s+{_YEAR}|\b{_YEAR}\b|\b(?:start|beginning|end)\s+of\s+{_MON}(?!\w)", g["e"], re.I)

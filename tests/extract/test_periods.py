@@ -39,6 +39,9 @@ EVENTS = ((("ground operations",), "2023-10-27"),)
     ("over the past weeks", "period", None, "2024-11-13"),
     ("earlier this week", "event", None, None),
     ("in March", "period", "2024-03-01", "2024-03-31"),
+    ("since October 2023", "cumulative", "2023-10-07", "2024-11-13"),  # the month the war began: since it began
+    ("since November 2023", "cumulative", "2023-11-01", "2024-11-13"),
+    ("since 1 October 2023", "cumulative", "2023-10-01", "2024-11-13"),  # a day given is that day
 ])
 def test_resolution(text: str, kind: str, start: str | None, end: str | None) -> None:
     refs = find_times(f"They said 5 soldiers were killed {text}.", ANCHOR, war_start=WAR, events=EVENTS)
