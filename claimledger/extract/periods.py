@@ -144,7 +144,7 @@ def _resolve(name: str, m: re.Match[str], anchor: date | None, war_start: date |
              events: tuple[tuple[tuple[str, ...], str], ...]) -> TimeRef | None:
     g = m.groupdict()
     if name == "since_date":
-        d = parse_day(g["d"], anchor)
+        d = parse_day(g["d"], anchor) or _the_war_start_named(g["d"], war_start)
         if d is not None and war_start is not None and (d.year, d.month) == (war_start.year, war_start.month) \
                 and not re.search(r"\b\d{1,2}(?:st|nd|rd|th)?\b", g["d"]):
             d = war_start  # "since February 2022" of a war that began on 24 February 2022: since it began
@@ -153,7 +153,7 @@ def _resolve(name: str, m: re.Match[str], anchor: date | None, war_start: date |
         inner = re.search(rf"{_DATE}|{_MON}\s+{_YEAR}|\b{_YEAR}\b|\b(?:start|beginning|end)\s+of\s+{_MON}(?!\w)", g["e"], re.I)
         if inner:  # "since the start of the Rafah operation on May 6", "since the start of April"
             text = re.sub(r"^(?:start|beginning|end)\s+of\s+", "", inner.group(0), flags=re.I)
-            return _ref("cumulative", parse_day(text, anchor), anchor)
+            return _ref("cumulative", parse_day(text, anchor) or _the_war_start_named(text, war_start), anchor)
         if re.search(r"\b(?:start|beginning)\s+of\s+(?:the|this)\s+year\b", g["e"], re.I) and anchor:
             return _ref("cumulative", date(anchor.year, 1, 1), anchor)
         return _ref("cumulative", _event_date(g["e"], war_start, events), anchor)
@@ -306,6 +306,14 @@ def _mkdate(year: int | None, mon: str, day: str, anchor: date | None) -> date |
         return cand if cand <= anchor + timedelta(days=2) else date(anchor.year - 1, month, d)
     except (KeyError, ValueError):
         return None
+
+
+def _the_war_start_named(text: str, war_start: date | None) -> date | None:
+    """``war_start`` when ``text`` names its day and month without a year ("since the invasion on
+    24 February" in an undated report): no other day of that name can start the running total."""
+    if war_start is None:
+        return None
+    return war_start if parse_day(text, war_start) == war_start else None
 
 
 def parse_day(text: str, anchor: date | None) -> date | None:

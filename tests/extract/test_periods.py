@@ -85,3 +85,14 @@ def test_anchor_words_skip_no_time_expression_on_real_reports(monkeypatch):
     every_word = frozenset(w for s in sentences for w in periods._WORDS.findall(s.lower()))
     monkeypatch.setattr(periods, "_ANCHORS", {name: every_word for name in periods._ANCHORS})  # no pattern skipped
     assert with_anchors == [periods._scan(s, anchor, war, ()) for s in sentences]
+
+
+@pytest.mark.parametrize("text,start", [
+    ("since 7 October", "2023-10-07"),  # the war's own start, named without a year
+    ("since the start of the war on October 7", "2023-10-07"),
+    ("since 9 October", None),  # another day without a year stays unknown in an undated report
+])
+def test_an_undated_report_names_the_war_start_by_day_and_month(text: str, start: str | None) -> None:
+    [ref] = find_times(f"They said 5 soldiers were killed {text}.", None, war_start=WAR, events=EVENTS)
+    assert ref.kind == "cumulative"
+    assert (ref.period_start.isoformat() if ref.period_start else None) == start
