@@ -100,7 +100,7 @@ class Budget:
     a warning that says where reading stopped (a partial result is never silent)."""
 
     seconds: float = 60.0
-    figures: int = 800  # figures read (each may become a claim); a long war report has a few hundred
+    figures: int = 500  # figures read (each may become a claim); a long war report has a few hundred
 
 
 #: How many verbatim copies of one sentence a document's reading takes in (see _Meter.is_copy_too_many).
