@@ -106,22 +106,10 @@ class Fetcher:
                 content type that is not text.
             DropDocument: The body is over ``max_bytes``.
         """
-        import httpx
-
-        try:
-            with self.client.stream("GET", url, headers=self._headers(), follow_redirects=True,
-                                    timeout=self.timeout) as response:
-                return self._read(url, response, max_bytes)
-        except httpx.TimeoutException as exc:
-            raise IngestError(url, f"timed out after {self.timeout:g} s") from exc
-        except httpx.TooManyRedirects as exc:
-            raise IngestError(url, "too many redirects") from exc
-        except httpx.ConnectError as exc:
-            raise IngestError(url, f"could not connect ({exc})") from exc
-        except (httpx.UnsupportedProtocol, httpx.InvalidURL) as exc:
-            raise IngestError(url, f"not a valid URL ({exc})") from exc
-        except httpx.HTTPError as exc:
-            raise IngestError(url, f"request failed ({type(exc).__name__}: {exc})") from exc
+        with _request_errors(url, self.timeout), \
+                self.client.stream("GET", url, headers=self._headers(), follow_redirects=True,
+                                   timeout=self.timeout) as response:
+            return self._read(url, response, max_bytes)
 
     def _read(self, url: str, response: httpx.Response, max_bytes: int) -> Fetched:
         if response.status_code >= 400:
@@ -164,7 +152,7 @@ class Validators:
 
 @contextmanager
 def _request_errors(url: str, timeout: float) -> Iterator[None]:
-    """httpx's failures as ``IngestError`` naming the URL (as :meth:`Fetcher.fetch` words them)."""
+    """httpx's failures as ``IngestError`` naming the URL (every fetch here words them so)."""
     import httpx
 
     try:
