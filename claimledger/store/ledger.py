@@ -274,15 +274,22 @@ class Ledger:
     def _near_duplicates(self, batch: Sequence[Prepared], at: str) -> dict[str, tuple[str | None, str]]:
         """For each document, (the near-duplicate it copies or None, its cluster id)."""
         bands = {i.result.document.doc_id: neardup.band_hashes(i.signature) for i in batch if i.signature}
-        hashes = sorted({h for bs in bands.values() for _, h in bs})
+        by_band: dict[int, set[str]] = {}
+        for pairs in bands.values():
+            for band, h in pairs:
+                by_band.setdefault(band, set()).add(h)
         index: dict[tuple[int, str], list[tuple[str, str, str, str]]] = {}
-        for chunk in _chunks(hashes):
-            rows = self.db.execute(
-                "SELECT b.band, b.hash, d.id, d.minhash, d.cluster_id, d.ingested_at FROM document_bands b "
-                f"JOIN documents d ON d.id = b.document_id WHERE b.hash IN ({', '.join('?' for _ in chunk)})", chunk)
-            for r in rows:
-                index.setdefault((r["band"], r["hash"]), []).append((r["ingested_at"], r["id"], r["minhash"],
-                                                                      r["cluster_id"]))
+        # Band by band: the primary key (band, hash, document_id) is only searchable from its
+        # first column; a lookup by hash alone reads the whole table, once per chunk.
+        for band, hashes in sorted(by_band.items()):
+            for chunk in _chunks(sorted(hashes)):
+                rows = self.db.execute(
+                    "SELECT b.band, b.hash, d.id, d.minhash, d.cluster_id, d.ingested_at FROM document_bands b "
+                    f"JOIN documents d ON d.id = b.document_id WHERE b.band = ? "
+                    f"AND b.hash IN ({', '.join('?' for _ in chunk)})", [band, *chunk])
+                for r in rows:
+                    index.setdefault((r["band"], r["hash"]), []).append((r["ingested_at"], r["id"], r["minhash"],
+                                                                          r["cluster_id"]))
         out: dict[str, tuple[str | None, str]] = {}
         for item in batch:
             doc_id = item.result.document.doc_id
