@@ -57,6 +57,13 @@ class Backend:
     def table_names(self) -> set[str]:
         raise NotImplementedError
 
+    #: Values one :meth:`one_of` condition may hold (SQLite caps a statement's parameters).
+    in_chunk = 500
+
+    def one_of(self, column: str, values: Sequence[Any]) -> tuple[str, list[Any]]:
+        """The condition "``column`` is one of ``values``" and its parameters."""
+        return f"{column} IN ({', '.join('?' for _ in values)})", list(values)
+
     @contextmanager
     def savepoint(self) -> Iterator[None]:
         """A nested transaction inside ``transaction()``: a failure undoes only what it wrapped."""
@@ -237,6 +244,13 @@ class PostgresBackend(Backend):
     @staticmethod
     def _sql(sql: str) -> str:
         return sql.replace("?", "%s")
+
+    in_chunk = 20_000
+
+    def one_of(self, column: str, values: Sequence[Any]) -> tuple[str, list[Any]]:
+        # One array parameter: a statement of 500 placeholders costs the client milliseconds to
+        # convert and the server as long to plan, for every chunk of a big batch.
+        return f"{column} = ANY(?)", [list(values)]
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
         cur = self._run(sql, params)

@@ -258,9 +258,9 @@ class Ledger:
         """For each document with a URL, the latest other text at that URL (earlier in the batch too)."""
         urls = sorted({i.result.document.url for i in batch if i.result.document.url})
         latest: dict[str, str] = {}
-        for chunk in _chunks(urls):
-            rows = self.db.execute(f"SELECT id, url FROM documents WHERE url IN ({', '.join('?' for _ in chunk)}) "
-                                   "ORDER BY ingested_at, id", chunk)
+        for chunk in _chunks(urls, self.db.in_chunk):
+            cond, params = self.db.one_of("url", chunk)
+            rows = self.db.execute(f"SELECT id, url FROM documents WHERE {cond} ORDER BY ingested_at, id", params)
             latest.update((r["url"], r["id"]) for r in rows)
         out: dict[str, str | None] = {}
         for item in batch:
@@ -282,11 +282,11 @@ class Ledger:
         # Band by band: the primary key (band, hash, document_id) is only searchable from its
         # first column; a lookup by hash alone reads the whole table, once per chunk.
         for band, hashes in sorted(by_band.items()):
-            for chunk in _chunks(sorted(hashes)):
+            for chunk in _chunks(sorted(hashes), self.db.in_chunk):
+                cond, params = self.db.one_of("b.hash", chunk)
                 rows = self.db.execute(
                     "SELECT b.band, b.hash, d.id, d.minhash, d.cluster_id, d.ingested_at FROM document_bands b "
-                    f"JOIN documents d ON d.id = b.document_id WHERE b.band = ? "
-                    f"AND b.hash IN ({', '.join('?' for _ in chunk)})", [band, *chunk])
+                    f"JOIN documents d ON d.id = b.document_id WHERE b.band = ? AND {cond}", [band, *params])
                 for r in rows:
                     index.setdefault((r["band"], r["hash"]), []).append((r["ingested_at"], r["id"], r["minhash"],
                                                                           r["cluster_id"]))
@@ -345,8 +345,9 @@ class Ledger:
     def known_documents(self, doc_ids: Sequence[str]) -> set[str]:
         """Which of these document ids are already in the ledger."""
         found: set[str] = set()
-        for chunk in _chunks(list(doc_ids)):
-            rows = self.db.execute(f"SELECT id FROM documents WHERE id IN ({', '.join('?' for _ in chunk)})", chunk)
+        for chunk in _chunks(list(doc_ids), self.db.in_chunk):
+            cond, params = self.db.one_of("id", chunk)
+            rows = self.db.execute(f"SELECT id FROM documents WHERE {cond}", params)
             found.update(r["id"] for r in rows)
         return found
 
