@@ -29,9 +29,7 @@ from ..store.ledger import CLAIM_COLUMNS, DOCUMENT_COLUMNS, BatchRows
 from ..store.schema import now
 from .shards import Shard, ShardContent, list_shards, read_shard
 
-LOADED_TABLE = "loaded_shards"
-_LOADED_DDL = (f"CREATE TABLE IF NOT EXISTS {LOADED_TABLE} (digest TEXT PRIMARY KEY, name TEXT NOT NULL, "
-               "documents BIGINT NOT NULL, claims BIGINT NOT NULL, loaded_at TEXT NOT NULL)")
+LOADED_TABLE = "loaded_shards"   # made by the schema's migration 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +66,6 @@ def load_shards(directory: str | os.PathLike[str], ledger: Ledger, *,
     between two shards would.
     """
     shards = list_shards(directory)
-    ledger.db.execute(_LOADED_DDL)
     done = _loaded_digests(ledger)
     summary = LoadSummary()
     for shard in shards:
@@ -76,7 +73,8 @@ def load_shards(directory: str | os.PathLike[str], ledger: Ledger, *,
         if digest in done:
             outcome = ShardLoaded(shard.name, AddStats(), skipped=True)
         else:
-            outcome = ShardLoaded(shard.name, load_shard(ledger, shard, digest))
+            stats = load_shard(ledger, shard, digest)
+            outcome = ShardLoaded(shard.name, stats or AddStats(), skipped=stats is None)
             done.add(digest)
         summary.shards.append(outcome)
         summary.stats.merge(outcome.stats)
@@ -85,23 +83,26 @@ def load_shards(directory: str | os.PathLike[str], ledger: Ledger, *,
     return summary
 
 
-def load_shard(ledger: Ledger, shard: Shard, digest: str | None = None) -> AddStats:
-    """Load one shard in one transaction, recording it as loaded in that transaction."""
+def load_shard(ledger: Ledger, shard: Shard, digest: str | None = None) -> AddStats | None:
+    """Load one shard in one transaction, recording it as loaded in that transaction; None when
+    another load has recorded it first (loads running at once each take a shard only once)."""
     digest = digest or shard.digest()
     content = read_shard(shard)
     claims = sum(len(i.result.claims) for i in content.items)
 
-    def mark() -> None:
-        ledger.db.execute(f"INSERT INTO {LOADED_TABLE} (digest, name, documents, claims, loaded_at) "
-                          "VALUES (?, ?, ?, ?, ?) ON CONFLICT (digest) DO NOTHING",
-                          (digest, shard.name, len(content.items), claims, now()))
+    def mark() -> bool:
+        # First in the transaction: a second loader's insert waits for the first one's commit,
+        # then finds the row and writes nothing (so ingest errors are not counted twice either).
+        return ledger.db.rowcount(f"INSERT INTO {LOADED_TABLE} (digest, name, documents, claims, loaded_at) "
+                                  "VALUES (?, ?, ?, ?, ?) ON CONFLICT (digest) DO NOTHING",
+                                  (digest, shard.name, len(content.items), claims, now())) == 1
 
     if ledger.db.kind == "postgresql":
         try:
             return ledger.in_transaction(lambda: _copy_shard(ledger, content, mark))  # type: ignore[no-any-return]
         except RecordRejected:
             pass   # a document the database refuses: the batch path writes the rest and records it
-    return ledger.write_batch(content.items, content.errors, then=mark)
+    return ledger.write_batch(content.items, content.errors, first=mark)
 
 
 def _loaded_digests(ledger: Ledger) -> set[str]:
@@ -120,8 +121,10 @@ _STAGING = (
 _NEW_CLAIMS = "stage_claims c JOIN stage_new n ON n.id = c.document_id"
 
 
-def _copy_shard(ledger: Ledger, content: ShardContent, mark: Callable[[], None]) -> AddStats:
+def _copy_shard(ledger: Ledger, content: ShardContent, mark: Callable[[], bool]) -> AddStats | None:
     db = ledger.db
+    if not mark():
+        return None
     at = now()
     rows = ledger.batch_rows(content.items, at)
     for ddl in _STAGING:
@@ -142,7 +145,6 @@ def _copy_shard(ledger: Ledger, content: ShardContent, mark: Callable[[], None])
                                f"FROM {_NEW_CLAIMS}")
     _recount(ledger)
     ledger.insert_errors(content.errors, at)
-    mark()
     return _stats(ledger, len(content.items), added_claims, len(content.errors))
 
 

@@ -131,25 +131,26 @@ class Ledger:
         return stats
 
     def write_batch(self, items: Sequence[Prepared], errors: Sequence[IngestError] = (),
-                    then: Callable[[], None] | None = None) -> AddStats:
+                    first: Callable[[], bool] | None = None) -> AddStats | None:
         """Write documents, their claims and ingest errors in one transaction.
 
         A document the database refuses (or whose rows cannot be built) does not cost the
         batch: the batch is written again, each document inside its own savepoint, and the
         refused ones become ingest errors. A ledger that cannot be written at all still
-        raises :class:`StoreError`. ``then`` runs last inside the same transaction (a bulk
-        load records there which shard the batch came from).
+        raises :class:`StoreError`. ``first`` runs first inside the same transaction; when it
+        returns False nothing is written and the result is None (a bulk load claims its shard
+        there, so two loads never write one shard twice).
         """
         items = [countable(item) for item in items]
         try:
-            return self._in_transaction(lambda: _then(self._write(items, errors), then))
+            return self._in_transaction(lambda: _after(first, lambda: self._write(items, errors)))
         except RecordRejected:
             pass
         except StoreError:
             raise
         except Exception:  # noqa: BLE001  a bug on one document's values must not lose the batch
             pass
-        return self._in_transaction(lambda: _then(self._write_each(items, errors), then))
+        return self._in_transaction(lambda: _after(first, lambda: self._write_each(items, errors)))
 
     def in_transaction(self, write: Callable[[], Any]) -> Any:
         """Run ``write`` in one transaction, again when PostgreSQL picks it as a deadlock victim."""
@@ -596,10 +597,8 @@ def _document_row(item: Prepared, at: str, previous: Mapping[str, str | None],
             previous.get(doc.doc_id), duplicate_of, cluster, item.signature, doc.filed_from)
 
 
-def _then(stats: AddStats, then: Callable[[], None] | None) -> AddStats:
-    if then is not None:
-        then()
-    return stats
+def _after(first: Callable[[], bool] | None, write: Callable[[], AddStats]) -> AddStats | None:
+    return write() if first is None or first() else None
 
 
 def _refused(item: Prepared, reason: str) -> IngestError:

@@ -210,6 +210,13 @@ MIGRATIONS: tuple[Migration, ...] = (
         "DROP VIEW claims_view",
     ), sqlite=(_CLAIMS_VIEW.format(rowid="c.rowid AS claim_rowid, ", filed=" d.filed_from,"),),
               postgresql=(_CLAIMS_VIEW.format(rowid="", filed=" d.filed_from,"),)),
+    # -- bulk load (issue 10 item 2) --
+    # Made here, under the migration lock, so that loaders starting at once on a new ledger do
+    # not race to create it; IF NOT EXISTS because loads before this version created it themselves.
+    Migration(5, "loaded_shards: the claim shards a bulk load has put in the ledger, by digest", (
+        "CREATE TABLE IF NOT EXISTS loaded_shards (digest TEXT PRIMARY KEY, name TEXT NOT NULL, "
+        "documents BIGINT NOT NULL, claims BIGINT NOT NULL, loaded_at TEXT NOT NULL)",
+    )),
 )
 
 LATEST = MIGRATIONS[-1].version

@@ -149,3 +149,19 @@ def test_a_document_postgresql_refuses_is_recorded_and_the_rest_of_its_shard_loa
         assert [e["source"] for e in ledger.errors()] == ["bad.txt"]
     again = json.loads(invoke("load", str(tmp_path), "--db", postgres_url, "--json", "-q"))
     assert again["shards_skipped"] == 1
+
+
+def test_two_loads_started_at_once_on_a_new_ledger_write_each_row_once(
+        ledger_url: str, scale_shards: Path, ingested: dict[str, list[tuple[object, ...]]]) -> None:
+    # Both create the ledger (the schema, loaded_shards among it, is made under the migration
+    # lock) and then race over the same shards: each document, claim and relay count once.
+    cmd = [sys.executable, "-m", "claimledger", "load", str(scale_shards), "--db", ledger_url, "-q"]
+    procs = [subprocess.Popen(cmd, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    outcomes = [(p.wait(timeout=120), p.stderr.read() if p.stderr else "") for p in procs]
+    for p in procs:
+        if p.stderr:
+            p.stderr.close()
+    assert [code for code, _ in outcomes] == [0, 0], outcomes
+    assert ledger_rows(ledger_url) == ingested
+    with open_ledger(ledger_url) as ledger:
+        assert ledger.db.execute("SELECT COUNT(*) AS n FROM loaded_shards")[0]["n"] == 6
