@@ -67,10 +67,13 @@ _AUXILIARY = re.compile(r"^(?:were|was|are|is|been|being|have\s+been|has\s+been|
 _PERSON_TRIGGERS = {"killed", "wounded", "casualties", "captured", "missing", "arrested", "displaced"}
 
 
-# Words a figure with no counted noun or act can still take its category from: a breakdown
-# ("of them", "including") or a total ("bringing the toll to")
-_CONTEXT_WORDS = re.compile(r"\b(?:%s)\b" % trie_alternation(
-    "them whom which those these total toll tally count number figure losses rose risen rising raise raises "
+# Words a figure with no counted noun or act can still take its category from: a toll on its
+# own ("the death toll has reached 2,574"), or a breakdown or total of a figure given before it
+# ("of them", "including", "bringing the number to"). The second kind needs that earlier figure,
+# so it is only looked for once the document has one: most general prose never gets there.
+_TOLL_WORDS = re.compile(r"\b(?:toll|tally|count)\b", re.I)
+_CONTINUATION_WORDS = re.compile(r"\b(?:%s)\b" % trie_alternation(
+    "them whom which those these total number figure losses rose risen rising raise raises "
     "climbed jumped increased raised raising bringing brings brought pushing pushed taking took including "
     "includes included among".split()), re.I)
 
@@ -132,16 +135,21 @@ class CandidateFinder:
         self.prefilter = re.compile(rf"\d|\b(?:{count_words})\b", re.I)
         # acts that name their victims as people ("killed", "detained"): a figure with no counted
         # noun takes its category from these only ("used", "with", "sent" need a noun: "drones")
-        self.person_trigger_re = phrase_regex(
-            [w for cls, words in lexicon.triggers.items() if cls in _PERSON_TRIGGERS for w in words])
+        person_triggers = [w for cls, words in lexicon.triggers.items() if cls in _PERSON_TRIGGERS for w in words]
+        self.person_trigger_re = phrase_regex(person_triggers)
+        # One pass for "a counted noun or an act done to people" (the two tries merged): the
+        # test most sentences with a number end on.
+        self.topical_re = phrase_regex([w for ws in lexicon.nouns.values() for w in ws] + people_words
+                                       + person_triggers)
 
-    def find(self, sentence: Sentence) -> list[Candidate]:
+    def find(self, sentence: Sentence, *, figure_before: bool = True) -> list[Candidate]:
         """Candidates of ``sentence`` that have a category, left to right; figures beyond the
         first :data:`MAX_COUNTS` are not read; ``self.read`` and ``self.unread`` say how many were
-        read and how many were not."""
+        read and how many were not. ``figure_before``: an earlier sentence of the document had
+        a candidate, which a breakdown or total here may continue."""
         text = sentence.text
         self.read = self.unread = 0
-        if not self.prefilter.search(text) or not self._topical(text):
+        if not self.prefilter.search(text) or not self._topical(text, figure_before):
             return []
         out: list[Candidate] = []  # the candidates kept so far (a list continues the last of them)
         seen: list[Candidate] = []
@@ -169,12 +177,13 @@ class CandidateFinder:
         self._share_right_triggers(seen)
         return [c for c in seen if _kept(c)]
 
-    def _topical(self, text: str) -> bool:
-        """The sentence names something counted, an act done to people, or a total or breakdown a
-        figure may belong to; without any of these no count in it can get a category (every
-        category rule needs a counted noun, but for the acts that imply people); most sentences
-        of general news with a number end here."""
-        return bool(self.noun_re.search(text) or self.person_trigger_re.search(text) or _CONTEXT_WORDS.search(text))
+    def _topical(self, text: str, figure_before: bool) -> bool:
+        """The sentence names something counted, an act done to people, a toll, or (after an
+        earlier figure) a total or breakdown that figure may belong to; without any of these no
+        count in it can get a category (every category rule needs a counted noun, but for the
+        acts that imply people); most sentences of general news with a number end here."""
+        return bool(self.topical_re.search(text) or _TOLL_WORDS.search(text)
+                    or (figure_before and _CONTINUATION_WORDS.search(text)))
 
     def _share_right_triggers(self, cands: list[Candidate]) -> None:
         """ "Six police officers and five members of the group also died": counts joined by "and"

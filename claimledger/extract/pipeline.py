@@ -260,12 +260,14 @@ class Extractor:
         """Each sentence read within the budget, with its candidate figures. Most of a general news
         stream has none, and then nothing else is read (names, speakers, quotations)."""
         out: list[tuple[Sentence, list[Candidate]]] = []
+        figure_before = False
         for s in split_sentences(text):
             if meter.exhausted(s.start):
                 break
             if meter.is_copy_too_many(s):
                 continue
-            cands = self.candidates.find(s)
+            cands = self.candidates.find(s, figure_before=figure_before)
+            figure_before = figure_before or bool(cands)
             meter.figures += self.candidates.read
             meter.unread_figures(self.candidates.unread, s.start)
             out.append((s, cands))

@@ -103,16 +103,20 @@ def _cut_point(text: str, start: int, limit: int) -> int:
 
 
 def _append_one(out: list[Sentence], text: str, start: int, end: int, paragraph: int) -> None:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    if end - start > 1 and re.search(r"\w", text[start:end]):
-        out.append(Sentence(start, end, text[start:end], paragraph, len(out)))
+    raw = text[start:end]
+    left = raw.lstrip()    # str.strip drops what str.isspace calls white space
+    start += len(raw) - len(left)
+    sentence = left.rstrip()
+    if len(sentence) > 1 and _WORD.search(sentence):
+        out.append(Sentence(start, start + len(sentence), sentence, paragraph, len(out)))
+
+
+_WORD = re.compile(r"\w")
+_LAST_WORD = re.compile(r"([A-Za-z.]+)$")
 
 
 def _is_abbreviation(text: str, dot: int) -> bool:
-    m = re.search(r"([A-Za-z.]+)$", text[max(0, dot - 8):dot])
+    m = _LAST_WORD.search(text, max(0, dot - 8), dot)
     if not m:
         return False
     word = m.group(1).lower().strip(".")
