@@ -150,7 +150,9 @@ def _on_dask(partitions: list[Partition], out_dir: str, options: ReadOptions, sc
         with Client(scheduler, set_as_default=False) as client:
             yield from run(client)
         return
-    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
+    # ":0": the scheduler's HTTP server on a free port. None means Dask's default 8787, and a
+    # second extraction on the same machine then fails to start its cluster.
+    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0",
                       silence_logs=logging.ERROR) as cluster, \
             Client(cluster, set_as_default=False) as client:
         yield from run(client)

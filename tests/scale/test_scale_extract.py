@@ -114,9 +114,31 @@ def test_scheduler_sends_the_partitions_to_the_users_cluster(tmp_path: Path) -> 
     for path in sorted(ARTICLES.glob("*.txt"))[:4]:
         (corpus / path.name).write_bytes(path.read_bytes())
     # The user's cluster: a scheduler with one in-process worker, started before the command.
-    with LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None) as cluster:
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=":0") as cluster:
         invoke("extract", str(corpus), "--engine", "dask", "--scheduler", cluster.scheduler_address,
                "--partition-files", "2", "--out", str(tmp_path / "shards"))
         ran = cluster.scheduler.task_prefixes
         assert any("extract_partition" in name for name in ran)
     assert shard_claims(tmp_path / "shards") == single_process(str(corpus))
+
+
+def test_a_second_local_cluster_on_the_machine_still_starts(tmp_path: Path) -> None:
+    # Dask's default HTTP port (8787) held by something else, as by another extraction
+    # running on the same machine: the local cluster takes a free port instead of failing.
+    import socket
+
+    holder = socket.socket()
+    try:
+        holder.bind(("127.0.0.1", 8787))
+        holder.listen()
+    except OSError:
+        pass  # already held: the case this test is about
+    try:
+        corpus = tmp_path / "corpus"
+        corpus.mkdir()
+        for path in sorted(ARTICLES.glob("*.txt"))[:2]:
+            (corpus / path.name).write_bytes(path.read_bytes())
+        invoke("extract", str(corpus), "--engine", "dask", "--workers", "1", "--out", str(tmp_path / "shards"))
+        assert shard_claims(tmp_path / "shards") == single_process(str(corpus))
+    finally:
+        holder.close()
